@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// Entry point of the `prequel` command line. Exit codes: 0 success, 1 user error, 2 internal.
+import { Command, CommanderError } from 'commander';
+import { PrequelError } from '../../errors/index.js';
+
+export const EXIT_OK = 0;
+export const EXIT_USER_ERROR = 1;
+export const EXIT_INTERNAL = 2;
+
+/** Builds the command tree; each command module adds itself here. */
+export function buildProgram(): Command {
+  const program = new Command('prequel')
+    .description('Predictive queries over relational data')
+    .version('0.1.0')
+    .exitOverride();
+  return program;
+}
+
+/** Runs the CLI on `argv` and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USER_ERROR;
+    }
+    if (err instanceof PrequelError) {
+      process.stderr.write(`error [${err.code}]: ${err.message}\n`);
+      return err.status < 500 ? EXIT_USER_ERROR : EXIT_INTERNAL;
+    }
+    process.stderr.write(`internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT_INTERNAL;
+  }
+}

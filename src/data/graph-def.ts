@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// The graph definition: how a set of tables becomes a temporal heterogeneous graph. Inferred by
+// the data engine (schema inference), edited by the user as a JSON graph file, validated by the
+// query compiler and materialised into the graph and column stores. It is plain data (JSON
+// round-trips exactly) so it can be stored, hashed and diffed.
+
+/** Semantic type of a column: how the model reads it. */
+export type SemanticType =
+  'numerical' | 'categorical' | 'multicategorical' | 'text' | 'timestamp' | 'id' | 'embedding';
+
+/** Physical type of a column as the data engine reports it. */
+export type PhysicalType =
+  | 'int'
+  | 'bigint'
+  | 'float'
+  | 'decimal'
+  | 'boolean'
+  | 'string'
+  | 'date'
+  | 'timestamp'
+  | 'list'
+  | 'other';
+
+export interface ColumnDef {
+  name: string;
+  physical: PhysicalType;
+  stype: SemanticType;
+}
+
+export interface ForeignKeyDef {
+  /** Column of this table holding the key. */
+  column: string;
+  /** Table whose primary key it references. */
+  references: string;
+}
+
+export interface TableDef {
+  name: string;
+  /** Primary key column, or null for tables without one (e.g. pure fact tables). */
+  primaryKey: string | null;
+  foreignKeys: ForeignKeyDef[];
+  /** The row's creation time, or null for a static table (always visible). */
+  timeColumn: string | null;
+  /** The row's end of validity, or null. */
+  endTimeColumn: string | null;
+  columns: ColumnDef[];
+  /** Rows, when known (inspect fills it in). */
+  rowCount?: number;
+}
+
+export interface GraphDef {
+  /** Format version of the graph file. */
+  version: 1;
+  tables: TableDef[];
+}
+
+/** Looks up a table by exact name. */
+export function findTable(graph: GraphDef, name: string): TableDef | undefined {
+  return graph.tables.find((t) => t.name === name);
+}
+
+/** Looks up a column of a table by exact name. */
+export function findColumn(table: TableDef, name: string): ColumnDef | undefined {
+  return table.columns.find((c) => c.name === name);
+}

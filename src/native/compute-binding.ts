@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+// Raw binding of the compute domain: the exact entry points native/bindings/compute_binding.cc exports.
+// test/native/binding-mirror.test.ts checks this declaration against the addon's exports.
+
+export interface ComputeBinding {}
+
+/** Names of the entry points declared above, for the mirror check. */
+export const computeBindingNames: readonly string[] = [];

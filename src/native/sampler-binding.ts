@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+// Raw binding of the sampler domain: the exact entry points native/bindings/sampler_binding.cc exports.
+// test/native/binding-mirror.test.ts checks this declaration against the addon's exports.
+
+export interface SamplerBinding {}
+
+/** Names of the entry points declared above, for the mirror check. */
+export const samplerBindingNames: readonly string[] = [];
