@@ -7,6 +7,7 @@ import { dataErrors } from './data.js';
 import { pqlErrors } from './pql.js';
 import { gnnErrors } from './gnn.js';
 import { controlErrors } from './control.js';
+import { trainErrors } from './train.js';
 import { PrequelError, type ErrorDetails, type ErrorSpec, type ErrorTable } from './registry.js';
 
 export { PrequelError, formatValue, type ErrorDetails, type ErrorSpec } from './registry.js';
@@ -19,6 +20,7 @@ const tables = [
   pqlErrors,
   gnnErrors,
   controlErrors,
+  trainErrors,
 ];
 
 function merge(): Readonly<Record<string, ErrorSpec>> {
@@ -41,7 +43,8 @@ export type ErrorCode =
   | keyof typeof dataErrors
   | keyof typeof pqlErrors
   | keyof typeof gnnErrors
-  | keyof typeof controlErrors;
+  | keyof typeof controlErrors
+  | keyof typeof trainErrors;
 
 /** Creates the registry error `code` with its named details. */
 export function prequelError(code: string, details: ErrorDetails = {}, cause?: unknown) {

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Errors of training, evaluation, checkpoints and inference.
+import { defineErrors } from './registry.js';
+
+export const trainErrors = defineErrors({
+  TRAIN_CHECKPOINT_MISSING: {
+    status: 404,
+    message: 'checkpoint {path} does not exist; train a model first or pass an existing file',
+  },
+  TRAIN_CHECKPOINT_CORRUPT: {
+    status: 400,
+    message: 'checkpoint {path} is corrupt: {problem}; retrain or restore the file from a backup',
+  },
+  TRAIN_CHECKPOINT_VERSION: {
+    status: 400,
+    message: 'checkpoint {path} has format version {found}; this prequel reads version {expected}',
+  },
+  TRAIN_CHECKPOINT_GRAPH_CHANGED: {
+    status: 409,
+    message:
+      'checkpoint {path} was trained on graph definition {trained}, but the current graph ' +
+      'definition is {current}; retrain the model on the current graph or restore the old graph file',
+  },
+  TRAIN_CHECKPOINT_TENSOR: {
+    status: 400,
+    message: 'checkpoint tensor {name}: {problem}',
+  },
+});
