@@ -12,7 +12,14 @@
 //   `release`. Methods never take ownership of their inputs.
 // - Shapes are validated by the tensor layer before a call; backends may assume them valid,
 //   but index values (gather indices, CSR arrays) are checked by the backend, which throws the
-//   registry error GNN_INDEX_RANGE naming the operation.
+//   registry error GNN_INDEX_RANGE naming the operation. A backend that queues work (cpu for
+//   large tensors, webgpu) may report it from the next `download` or `sync` instead of the call.
+// - Math every backend shares: gelu is the tanh approximation
+//   0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))); leakyRelu's alpha defaults to 0.01; layer
+//   norm uses the biased variance; empty segments reduce to 0 (sum, mean and max); dropout keeps
+//   element i when `dropoutKeep(seed, i, p)` below is true, so every backend draws one mask.
+// - segmentReduce 'max' returns `argmax` as int32 [numGroups, cols]: the CSR position e (an index
+//   into `col`, or the row of x when `col` is absent) of the first maximum, -1 for empty groups.
 
 export type BackendName = 'reference' | 'cpu' | 'webgpu';
 
@@ -22,6 +29,17 @@ export interface Storage {
   readonly dtype: 'float32' | 'int32';
   /** Number of elements. */
   readonly length: number;
+}
+
+/** Dropout's shared mask: lowbias32 hash of (seed ^ i * 0x9e3779b9), top 24 bits as u in [0,1). */
+export function dropoutKeep(seed: number, i: number, p: number): boolean {
+  let x = (seed ^ Math.imul(i, 0x9e3779b9)) >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d) >>> 0;
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b) >>> 0;
+  x ^= x >>> 16;
+  return (x >>> 8) / 16777216 >= p;
 }
 
 export type UnaryOp = 'relu' | 'leakyRelu' | 'gelu' | 'sigmoid' | 'tanh' | 'exp' | 'log' | 'neg';

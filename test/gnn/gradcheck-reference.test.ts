@@ -1,0 +1,18 @@
+// Autograd agrees with central differences for every op on the float64 reference backend.
+import { describe, expect, it } from 'vitest';
+import { createReferenceBackend } from '../../src/gnn/reference-backend.js';
+import { liveTensors } from '../../src/gnn/tensor.js';
+import { checkGradients } from './gradcheck.js';
+import { gradCases } from './grad-cases.js';
+
+describe('gradients on the reference backend', () => {
+  const backend = createReferenceBackend();
+  for (const c of gradCases(backend)) {
+    it(c.name, async () => {
+      const tensors = liveTensors();
+      expect(await checkGradients(backend, c.f, c.inputs)).toEqual([]);
+      expect(liveTensors()).toBe(tensors);
+      expect(backend.stats().liveStorages).toBe(0);
+    });
+  }
+});
