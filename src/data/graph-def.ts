@@ -46,7 +46,20 @@ export interface TableDef {
   columns: ColumnDef[];
   /** Rows, when known (inspect fills it in). */
   rowCount?: number;
+  /** Name of the source table when it differs from `name` (e.g. a file named otherwise). */
+  source?: string;
+  /** When set, `timeColumn` names a computed column rather than one read from the source. */
+  derivedTime?: DerivedTimeDef;
 }
+
+/**
+ * A computed time column: a date column combined with a time-of-day column (a NULL time of day
+ * counts as midnight), or the time of the parent row reached through a foreign key. The optional
+ * offset (whole seconds, may be negative) is added to the result.
+ */
+export type DerivedTimeDef =
+  | { from: 'columns'; date: string; timeOfDay: string; offsetSeconds?: number }
+  | { from: 'parent'; foreignKey: string; offsetSeconds?: number };
 
 export interface GraphDef {
   /** Format version of the graph file. */

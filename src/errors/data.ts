@@ -1,5 +1,83 @@
 // SPDX-License-Identifier: Apache-2.0
-// Errors of the data domain.
+// Errors of the data domain: sources and files, SQL, the graph definition, validation, the stage.
 import { defineErrors } from './registry.js';
 
-export const dataErrors = defineErrors({});
+export const dataErrors = defineErrors({
+  DATA_FILE_NOT_FOUND: {
+    status: 404,
+    message: 'the data source {path} does not exist; expected {expected}',
+  },
+  DATA_FILE_UNREADABLE: {
+    status: 400,
+    message: 'the file {path} could not be read as {format}: {reason}',
+  },
+  DATA_CSV_MALFORMED: {
+    status: 400,
+    message: 'malformed CSV row in {file} at line {line}: {reason}',
+  },
+  DATA_SOURCE_EMPTY: {
+    status: 400,
+    message: 'the directory {path} holds no table files; expected .csv, .parquet or .json files',
+  },
+  DATA_DUPLICATE_TABLE: {
+    status: 400,
+    message: 'two files in {path} give the table {table}: {files}',
+  },
+  DATA_TABLE_NOT_FOUND: {
+    status: 404,
+    message: 'no table named {table}; the source has {available}',
+  },
+  DATA_COLUMN_NOT_FOUND: {
+    status: 400,
+    message: 'the table {table} has no column {column} (named in {where}); it has {available}',
+  },
+  DATA_QUERY_FAILED: { status: 400, message: 'the {dialect} query failed: {reason}' },
+  DATA_VALUE_OUT_OF_RANGE: {
+    status: 400,
+    message: 'column {column} holds {value}, which does not fit {expected}',
+  },
+  DATA_UNSUPPORTED_TYPE: {
+    status: 400,
+    message: 'column {column} has type {type}, which is not supported as {use}',
+  },
+  DATA_CONNECTOR_CLOSED: { status: 400, message: 'the {dialect} connector is closed' },
+  DATA_GRAPH_FILE_INVALID: {
+    status: 400,
+    message: 'the graph file {path} is not valid: {reason}',
+  },
+  DATA_FK_MISSING_TABLE: {
+    status: 400,
+    message:
+      'the foreign key {table}.{column} references the table {references}, which does not exist',
+  },
+  DATA_FK_NO_PRIMARY_KEY: {
+    status: 400,
+    message:
+      'the foreign key {table}.{column} references {references}, which has no primary key; set one',
+  },
+  DATA_FK_TYPE_MISMATCH: {
+    status: 400,
+    message:
+      'the foreign key {table}.{column} ({childType}) cannot match {references}.{key} ({parentType})',
+  },
+  DATA_PK_DUPLICATE: {
+    status: 400,
+    message: 'the primary key {table}.{column} is not unique: {value} occurs {count} times',
+  },
+  DATA_PK_NULL: {
+    status: 400,
+    message: 'the primary key {table}.{column} is NULL in {count} rows',
+  },
+  DATA_TIME_INVALID: {
+    status: 400,
+    message: 'the time column {table}.{column} has type {type}; expected a date or timestamp',
+  },
+  DATA_VALIDATION_FAILED: {
+    status: 400,
+    message: 'the graph has {count} validation errors; first: {first}',
+  },
+  DATA_STAGE_INVALID: {
+    status: 500,
+    message: 'the stage at {path} is not complete or not readable: {reason}',
+  },
+});

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// `prequel inspect <source>`: infers the graph of a data source, prints its tables, keys, links,
+// semantic types, row counts and validation issues, and writes the graph file for the user to edit.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { openDuckDb, type DuckDbOptions } from '../../data/duckdb.js';
+import { inferGraph } from '../../data/infer.js';
+import { readGraphFile, writeGraphFile } from '../../data/graph-file.js';
+import { validateGraph, type ValidationReport } from '../../data/validate.js';
+import type { GraphDef } from '../../data/graph-def.js';
+import { fileOptionsFrom, withFileOptions } from './source-options.js';
+
+export interface InspectOptions {
+  /** A graph file merged over the inferred graph. */
+  graph?: string;
+  /** Where to write the graph file (default: graph.json in the working directory). */
+  out?: string;
+  /** Print JSON instead of text. */
+  json?: boolean;
+  /** Options of the DuckDB file reader (delimiter, header, null strings, encoding). */
+  files?: DuckDbOptions;
+}
+
+export interface InspectResult {
+  graph: GraphDef;
+  report: ValidationReport;
+  graphFile: string;
+  /** What the command prints. */
+  output: string;
+}
+
+/** Infers and validates the graph of `source`, writes the graph file and renders the output. */
+export async function inspectSource(
+  source: string,
+  options: InspectOptions = {},
+): Promise<InspectResult> {
+  const connector = await openDuckDb(source, options.files ?? {});
+  try {
+    const override = options.graph === undefined ? undefined : await readGraphFile(options.graph);
+    const { graph } = await inferGraph(connector, { override, overrideSource: options.graph });
+    const report = await validateGraph(connector, graph);
+    const graphFile = resolve(options.out ?? 'graph.json');
+    await writeGraphFile(graphFile, graph);
+    const output = options.json
+      ? `${JSON.stringify({ source, graphFile, graph, report }, jsonValue, 2)}\n`
+      : formatInspect(source, graph, report, graphFile);
+    return { graph, report, graphFile, output };
+  } finally {
+    await connector.close();
+  }
+}
+
+function jsonValue(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** Renders the inferred graph and its validation report as text. */
+export function formatInspect(
+  source: string,
+  graph: GraphDef,
+  report: ValidationReport,
+  graphFile: string,
+): string {
+  const lines = [`source: ${source}`, `tables: ${graph.tables.length}`, ''];
+  for (const table of graph.tables) {
+    const rows = table.rowCount === undefined ? '' : ` (${table.rowCount} rows)`;
+    lines.push(`${table.name}${rows}${table.source === undefined ? '' : ` from ${table.source}`}`);
+    lines.push(`  primary key: ${table.primaryKey ?? '-'}`);
+    const derived =
+      table.derivedTime === undefined ? '' : ` (derived from ${table.derivedTime.from})`;
+    lines.push(`  time: ${table.timeColumn ?? '- (static)'}${derived}`);
+    if (table.endTimeColumn !== null) lines.push(`  end time: ${table.endTimeColumn}`);
+    for (const fk of table.foreignKeys) lines.push(`  link: ${fk.column} -> ${fk.references}`);
+    const columns = table.columns.map((c) => `${c.name}:${c.stype}`).join(', ');
+    lines.push(`  columns: ${columns}`, '');
+  }
+  if (report.edges.length > 0) {
+    lines.push('links:');
+    for (const e of report.edges) {
+      lines.push(`  ${e.name}: ${e.edges} edges, ${e.dangling} dangling, ${e.nulls} null`);
+    }
+    lines.push('');
+  }
+  lines.push(`issues: ${report.errors} errors, ${report.warnings} warnings`);
+  for (const issue of report.issues) {
+    const where = issue.column === undefined ? issue.table : `${issue.table}.${issue.column}`;
+    lines.push(`  ${issue.severity} ${issue.code} ${where}: ${issue.message}`);
+  }
+  lines.push('', `graph file written to ${graphFile}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Adds `inspect` to the command tree; output goes to `write` (stdout by default). */
+export function registerInspect(
+  program: Command,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Command {
+  const command = program
+    .command('inspect')
+    .description('infer the graph of a data source, validate it and write the graph file')
+    .argument(
+      '<source>',
+      'a directory of .csv/.parquet/.json files, one such file, or a .duckdb file',
+    )
+    .option('--graph <file>', 'graph file merged over the inferred graph')
+    .option('--out <file>', 'where to write the graph file', 'graph.json')
+    .option('--json', 'print JSON');
+  return withFileOptions(command).action(async (source: string, flags: Record<string, unknown>) => {
+    const files = fileOptionsFrom(flags);
+    const result = await inspectSource(source, {
+      graph: flags.graph as string | undefined,
+      out: flags.out as string,
+      json: flags.json === true,
+      files,
+    });
+    write(result.output);
+  });
+}

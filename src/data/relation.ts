@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SQL relation behind a graph table, for every SQL the engine or the query compiler writes
+// over the graph: the table's columns (as the graph lists them) read from its source table, and,
+// for a temporal table, its time column under its own name and as "__time". A derived time
+// column holds the computed timestamp (date and time of day combined, or the parent row's time
+// through a foreign key, shifted by the optional offset), so SQL over the relation can use
+// `table.timeColumn` whether or not the source has that column.
+import type { SqlDialect } from './connector.js';
+import { findColumn, findTable, type GraphDef, type TableDef } from './graph-def.js';
+import { addSeconds, combineDateTime, quoteIdent, toTimestamp } from './sql.js';
+import { raise } from '../errors/index.js';
+
+/** Name of the computed time column in a relation: the row's time as a timestamp. */
+export const TIME = '__time';
+
+/** The source table a graph table reads. */
+export function sourceOf(table: TableDef): string {
+  return table.source ?? table.name;
+}
+
+/** The computed time expression of a derived time, and the join it needs (if any). */
+function derivedTime(graph: GraphDef, table: TableDef, dialect: SqlDialect, depth: number) {
+  const derived = table.derivedTime!;
+  const offset = derived.offsetSeconds ?? 0;
+  if (derived.from === 'columns') {
+    const date = `t.${quoteIdent(derived.date)}`;
+    const time = combineDateTime(dialect, date, `t.${quoteIdent(derived.timeOfDay)}`);
+    return { time: addSeconds(dialect, time, offset), join: '' };
+  }
+  const fk = table.foreignKeys.find((f) => f.column === derived.foreignKey);
+  const parent = fk === undefined ? undefined : findTable(graph, fk.references);
+  if (fk === undefined || parent === undefined || parent.primaryKey === null || depth > 8) {
+    return raise('DATA_GRAPH_FILE_INVALID', {
+      path: 'the graph definition',
+      reason: `table ${table.name}: derived time through ${derived.foreignKey} needs a foreign key to a table with a primary key`,
+    });
+  }
+  const time =
+    parent.timeColumn === null ? 'NULL' : addSeconds(dialect, `p.${quoteIdent(TIME)}`, offset);
+  const join =
+    ` LEFT JOIN ${tableRelation(graph, parent, dialect, depth + 1)} p` +
+    ` ON t.${quoteIdent(fk.column)} = p.${quoteIdent(parent.primaryKey)}`;
+  return { time, join };
+}
+
+/** A parenthesised SELECT giving the table's graph columns, plus "__time" when temporal. */
+export function tableRelation(
+  graph: GraphDef,
+  table: TableDef,
+  dialect: SqlDialect,
+  depth = 0,
+): string {
+  const from = `${quoteIdent(sourceOf(table))} t`;
+  const derived = table.derivedTime !== undefined && table.timeColumn !== null;
+  const read = table.columns.filter((c) => !(derived && c.name === table.timeColumn));
+  const select = read.map((c) => `t.${quoteIdent(c.name)}`);
+  if (table.timeColumn === null) {
+    return `(SELECT ${select.length > 0 ? select.join(', ') : '1 AS "__one"'} FROM ${from})`;
+  }
+  if (!derived) {
+    const physical = findColumn(table, table.timeColumn)?.physical;
+    const time = toTimestamp(dialect, `t.${quoteIdent(table.timeColumn)}`, physical === 'string');
+    if (!read.some((c) => c.name === table.timeColumn)) {
+      select.push(`t.${quoteIdent(table.timeColumn)}`);
+    }
+    return `(SELECT ${[...select, `${time} AS ${quoteIdent(TIME)}`].join(', ')} FROM ${from})`;
+  }
+  const { time, join } = derivedTime(graph, table, dialect, depth);
+  select.push(`${time} AS ${quoteIdent(table.timeColumn!)}`, `${time} AS ${quoteIdent(TIME)}`);
+  return `(SELECT ${select.join(', ')} FROM ${from}${join})`;
+}
