@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: Apache-2.0
+// Splits a predictive query into tokens. Words are not classified here: whether `count` is a
+// keyword, an aggregation or a table name depends on where it stands, so the parser decides.
+import type { Span } from './ast.js';
+import { PqlDiagnostics, diagnostic } from './diagnostics.js';
+
+export type Token =
+  | { kind: 'word'; text: string; span: Span }
+  | { kind: 'quoted'; text: string; span: Span }
+  | { kind: 'number'; value: number; integer: boolean; span: Span }
+  | { kind: 'string'; value: string; span: Span }
+  | { kind: 'datetime'; micros: bigint; span: Span }
+  | { kind: 'neginf'; span: Span }
+  | { kind: 'op'; text: '=' | '!=' | '<' | '<=' | '>' | '>='; span: Span }
+  | { kind: 'punct'; text: '(' | ')' | ',' | '.' | '*'; span: Span }
+  | { kind: 'eof'; span: Span };
+
+export const MAX_QUERY_LENGTH = 100_000;
+
+const DATE = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})/;
+const TIME = /^[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?![\d:])/;
+const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/;
+const WORD = /^[A-Za-z_][A-Za-z0-9_]*/;
+const NEG_INF = /^-(INFINITY|infinity|INF|inf)(?![A-Za-z0-9_])/;
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+/** Maps offsets to 1-based line and column. */
+export class SourceMap {
+  private readonly lineStarts: number[] = [0];
+
+  constructor(readonly source: string) {
+    for (let i = 0; i < source.length; i++) if (source[i] === '\n') this.lineStarts.push(i + 1);
+  }
+
+  span(offset: number, length: number): Span {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo] + 1, offset, length };
+  }
+}
+
+/** Microseconds since the epoch for a calendar date and time, or null if it does not exist. */
+export function civilToMicros(
+  y: number,
+  mo: number,
+  d: number,
+  h = 0,
+  mi = 0,
+  s = 0,
+  us = 0,
+): bigint | null {
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d > days) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const date = new Date(ms);
+  date.setUTCFullYear(y);
+  return BigInt(date.getTime()) * 1000n + BigInt(us);
+}
+
+function fail(map: SourceMap, code: string, offset: number, length: number, expected: string) {
+  return new PqlDiagnostics([diagnostic(code, map.source, map.span(offset, length), expected)]);
+}
+
+/** Tokenizes `source`; throws PqlDiagnostics on the first lexical error. */
+export function tokenize(source: string): { tokens: Token[]; map: SourceMap } {
+  const map = new SourceMap(source);
+  const tokens: Token[] = [];
+  let i = 0;
+  const n = source.length;
+  while (i < n) {
+    const ch = source[i];
+    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+      i++;
+      continue;
+    }
+    if (ch === '#') {
+      while (i < n && source[i] !== '\n') i++;
+      continue;
+    }
+    const rest = source.slice(i, i + 64);
+    if (ch === '-') {
+      const inf = NEG_INF.exec(rest);
+      if (inf !== null) {
+        tokens.push({ kind: 'neginf', span: map.span(i, inf[0].length) });
+        i += inf[0].length;
+        continue;
+      }
+    }
+    if ((ch >= '0' && ch <= '9') || (ch === '-' && /[0-9]/.test(source[i + 1] ?? ''))) {
+      const date = ch === '-' ? null : DATE.exec(rest);
+      if (date !== null) {
+        let length = date[0].length;
+        const time = TIME.exec(source.slice(i + length, i + length + 20));
+        if (time !== null) length += time[0].length;
+        const fraction = time?.[4] === undefined ? 0 : Number(time[4].padEnd(6, '0'));
+        const micros = civilToMicros(
+          Number(date[1]),
+          Number(date[3]),
+          Number(date[4]),
+          time === null ? 0 : Number(time[1]),
+          time === null ? 0 : Number(time[2]),
+          time?.[3] === undefined ? 0 : Number(time[3]),
+          fraction,
+        );
+        if (micros === null) {
+          throw fail(map, 'PQL_INVALID_LITERAL', i, length, 'a valid date YYYY-MM-DD [HH:MM:SS]');
+        }
+        tokens.push({ kind: 'datetime', micros, span: map.span(i, length) });
+        i += length;
+        continue;
+      }
+      const num = NUMBER.exec(rest);
+      if (num === null || /[A-Za-z_]/.test(source[i + num[0].length] ?? '')) {
+        const bad = /^-?[0-9A-Za-z_.]+/.exec(rest)?.[0] ?? ch;
+        throw fail(map, 'PQL_INVALID_LITERAL', i, bad.length, 'a number or a date');
+      }
+      const value = Number(num[0]);
+      const integer = num[1] === undefined && num[2] === undefined;
+      if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
+        throw fail(map, 'PQL_INVALID_LITERAL', i, num[0].length, 'a number of safe magnitude');
+      }
+      tokens.push({ kind: 'number', value, integer, span: map.span(i, num[0].length) });
+      i += num[0].length;
+      continue;
+    }
+    const word = WORD.exec(rest);
+    if (word !== null) {
+      let j = i + word[0].length;
+      while (j < n && /[A-Za-z0-9_]/.test(source[j])) j++;
+      tokens.push({ kind: 'word', text: source.slice(i, j), span: map.span(i, j - i) });
+      i = j;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      i = readString(source, map, i, tokens);
+      continue;
+    }
+    if (ch === '`') {
+      let j = i + 1;
+      let text = '';
+      for (;;) {
+        if (j >= n || source[j] === '\n') {
+          throw fail(map, 'PQL_UNTERMINATED_STRING', i, j - i, 'a closing backtick');
+        }
+        if (source[j] === '`') {
+          if (source[j + 1] === '`') {
+            text += '`';
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        text += source[j++];
+      }
+      if (text.length === 0) throw fail(map, 'PQL_INVALID_LITERAL', i, 2, 'a non-empty identifier');
+      tokens.push({ kind: 'quoted', text, span: map.span(i, j + 1 - i) });
+      i = j + 1;
+      continue;
+    }
+    const two = source.slice(i, i + 2);
+    if (two === '!=' || two === '<=' || two === '>=' || two === '<>') {
+      const text = two === '<>' ? '!=' : two;
+      tokens.push({ kind: 'op', text: text as '!=', span: map.span(i, 2) });
+      i += 2;
+      continue;
+    }
+    if (ch === '=' || ch === '<' || ch === '>') {
+      tokens.push({ kind: 'op', text: ch, span: map.span(i, 1) });
+      i++;
+      continue;
+    }
+    if (ch === '(' || ch === ')' || ch === ',' || ch === '.' || ch === '*') {
+      tokens.push({ kind: 'punct', text: ch, span: map.span(i, 1) });
+      i++;
+      continue;
+    }
+    const cp = source.codePointAt(i) ?? 0;
+    const width = cp > 0xffff ? 2 : 1;
+    throw fail(
+      map,
+      'PQL_INVALID_CHARACTER',
+      i,
+      width,
+      'a name, number, string, operator or ( ) , . *',
+    );
+  }
+  tokens.push({ kind: 'eof', span: map.span(n, 0) });
+  return { tokens, map };
+}
+
+function readString(source: string, map: SourceMap, start: number, tokens: Token[]): number {
+  const quote = source[start];
+  let j = start + 1;
+  let value = '';
+  for (;;) {
+    if (j >= source.length || source[j] === '\n') {
+      throw fail(map, 'PQL_UNTERMINATED_STRING', start, j - start, `a closing ${quote}`);
+    }
+    const c = source[j];
+    if (c === quote) break;
+    if (c === '\\') {
+      const e = source[j + 1] ?? '';
+      if (e === 'u') {
+        const hex = source.slice(j + 2, j + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+          throw fail(map, 'PQL_INVALID_ESCAPE', j, 2 + hex.length, '\\u followed by 4 hex digits');
+        }
+        value += String.fromCharCode(parseInt(hex, 16));
+        j += 6;
+        continue;
+      }
+      const mapped = ESCAPES[e];
+      if (mapped === undefined) {
+        throw fail(
+          map,
+          'PQL_INVALID_ESCAPE',
+          j,
+          e === '' ? 1 : 2,
+          'one of \\" \\\' \\\\ \\/ \\b \\f \\n \\r \\t \\u',
+        );
+      }
+      value += mapped;
+      j += 2;
+      continue;
+    }
+    value += c;
+    j++;
+  }
+  tokens.push({ kind: 'string', value, span: map.span(start, j + 1 - start) });
+  return j + 1;
+}
+
+/** Parses `YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]` (also `T` between) to microseconds, or null. */
+export function parseTimestampText(text: string): bigint | null {
+  const m =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?Z?$/.exec(
+      text.trim(),
+    );
+  if (m === null) return null;
+  const us = m[7] === undefined ? 0 : Number(m[7].padEnd(6, '0'));
+  const n = (s: string | undefined) => (s === undefined ? 0 : Number(s));
+  return civilToMicros(n(m[1]), n(m[2]), n(m[3]), n(m[4]), n(m[5]), n(m[6]), us);
+}

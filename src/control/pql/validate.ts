@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: Apache-2.0
+// Validation of a parsed query against a graph definition. Every rule adds a coded diagnostic
+// and validation goes on, so one run reports all errors of the query; a reference that does not
+// resolve is skipped by the rules that depend on it, so one typo gives one error.
+import type { GraphDef, TableDef } from '../../data/graph-def.js';
+import {
+  type Aggregation,
+  type ColumnRef,
+  type Condition,
+  type Constant,
+  type Name,
+  type Operand,
+  type Query,
+  type Span,
+  forEachAggregation,
+} from './ast.js';
+import { type Diagnostic, PqlDiagnostics, diagnostic, nearest } from './diagnostics.js';
+import { parseTimestampText } from './lexer.js';
+import { checkProblem, checkStaticMix, checkTarget } from './validate-target.js';
+import {
+  type Bindings,
+  type OperandInfo,
+  type ResolvedColumn,
+  type ValueKind,
+  aggregationKind,
+  columnKind,
+  findColumnLoose,
+  findTableLoose,
+  isForeignKey,
+  linksTo,
+  staticLink,
+} from './resolve.js';
+
+export type Context = 'target' | 'where' | 'assuming' | 'filter';
+
+export interface ValidatedQuery {
+  query: Query;
+  graph: GraphDef;
+  entity: TableDef;
+  entityKey: string;
+  bindings: Bindings;
+  /** The target has a windowed aggregation (anchors, windows, temporal splits). */
+  temporal: boolean;
+  /** Diagnostics of severity warning (errors throw). */
+  warnings: Diagnostic[];
+}
+
+/** Largest window bound in any unit (100000 days is about 274 years). */
+export const MAX_WINDOW = 100_000;
+const ORDERING = new Set(['<', '<=', '>', '>=']);
+const STRING_OPS = new Set(['LIKE', 'NOT LIKE', 'STARTS WITH', 'ENDS WITH']);
+
+export class Validator {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly bindings: Bindings = { columns: new Map(), aggregations: new Map() };
+  entity: TableDef | null = null;
+
+  constructor(
+    readonly q: Query,
+    private readonly graph: GraphDef,
+  ) {}
+
+  run(): void {
+    this.checkEntity();
+    const target = checkTarget(this);
+    if (this.q.where !== null) this.checkCondition(this.q.where, 'where', null);
+    if (this.q.assuming !== null) this.checkCondition(this.q.assuming, 'assuming', null);
+    checkProblem(this, target);
+    checkStaticMix(this);
+  }
+
+  add(code: string, span: Span, expected: string, suggestion: string | null = null): void {
+    this.diagnostics.push(diagnostic(code, this.q.source, span, expected, suggestion));
+  }
+
+  private checkEntity(): void {
+    const { column, ids, idsSpan } = this.q.entity;
+    const table = this.resolveTable(column.table);
+    if (table === null) return;
+    const pk = table.primaryKey;
+    if (column.column === null || findColumnLoose(table, column.column.text) === undefined) {
+      if (
+        column.column !== null &&
+        pk !== null &&
+        findColumnLoose(table, column.column.text) === undefined
+      ) {
+        const names = table.columns.map((c) => c.name);
+        this.add(
+          'PQL_UNKNOWN_COLUMN',
+          column.column.span,
+          `a column of ${table.name}`,
+          nearest(column.column.text, names),
+        );
+        return;
+      }
+      this.add(
+        'PQL_NOT_PRIMARY_KEY',
+        column.span,
+        pk === null ? `a table with a primary key` : `${table.name}.${pk}`,
+        pk === null ? null : `${table.name}.${pk}`,
+      );
+      return;
+    }
+    const col = findColumnLoose(table, column.column.text)!;
+    if (pk === null || col.name !== pk) {
+      const expected =
+        pk === null
+          ? `a table with a primary key (${table.name} has none)`
+          : `the primary key ${table.name}.${pk}`;
+      this.add(
+        'PQL_NOT_PRIMARY_KEY',
+        column.span,
+        expected,
+        pk === null ? null : `${table.name}.${pk}`,
+      );
+      return;
+    }
+    this.entity = table;
+    this.bindings.columns.set(column, { table, column: col, link: { kind: 'entity' } });
+    if (ids !== null && idsSpan !== null) {
+      const kind = columnKind(col);
+      for (const id of ids) {
+        if (!constantFits(kind, id)) this.add('PQL_CONSTANT_TYPE', id.span, `a ${kind} key value`);
+      }
+    }
+  }
+
+  checkCondition(cond: Condition, ctx: Context, fact: TableDef | null): void {
+    switch (cond.kind) {
+      case 'not':
+        this.checkCondition(cond.operand, ctx, fact);
+        return;
+      case 'and':
+      case 'or':
+        this.checkCondition(cond.left, ctx, fact);
+        this.checkCondition(cond.right, ctx, fact);
+        return;
+      case 'compare': {
+        const info = this.checkOperand(cond.left, ctx, fact);
+        if (info !== null) this.checkCompare(cond, info);
+      }
+    }
+  }
+
+  private checkCompare(cond: Extract<Condition, { kind: 'compare' }>, info: OperandInfo): void {
+    const { op, right, left } = cond;
+    if (op === 'IS NULL' || op === 'IS NOT NULL' || right === null) return;
+    const kind = info.kind;
+    if (ORDERING.has(op)) {
+      if (kind !== 'numeric' && kind !== 'timestamp') {
+        this.add(
+          'PQL_TYPE_MISMATCH',
+          left.span,
+          `a numerical or time value for ${op} (got ${kind})`,
+        );
+      } else if (!constantFits(kind, right)) {
+        this.add('PQL_CONSTANT_TYPE', right.span, `a ${kind === 'numeric' ? 'number' : 'date'}`);
+      }
+      return;
+    }
+    if (STRING_OPS.has(op)) {
+      if (kind !== 'text')
+        this.add('PQL_TYPE_MISMATCH', left.span, `a text value for ${op} (got ${kind})`);
+      else if (right.kind !== 'string')
+        this.add('PQL_CONSTANT_TYPE', right.span, 'a quoted string');
+      return;
+    }
+    if (op === 'CONTAINS' || op === 'NOT CONTAINS') {
+      if (kind === 'text') {
+        if (right.kind !== 'string') this.add('PQL_CONSTANT_TYPE', right.span, 'a quoted string');
+      } else if (kind === 'list') {
+        if (!constantFits(info.element ?? 'other', right))
+          this.add('PQL_CONSTANT_TYPE', right.span, `a ${info.element} element`);
+      } else {
+        this.add('PQL_TYPE_MISMATCH', left.span, `a text or set value for ${op} (got ${kind})`);
+      }
+      return;
+    }
+    if (kind === 'list') {
+      this.add(
+        'PQL_TYPE_MISMATCH',
+        left.span,
+        `a scalar value for ${op}; use CONTAINS on sets`,
+        'CONTAINS',
+      );
+      return;
+    }
+    const items = right.kind === 'list' ? right.items : [right];
+    if (right.kind === 'list' && op !== 'IN' && op !== 'NOT IN') {
+      this.add(
+        'PQL_CONSTANT_TYPE',
+        right.span,
+        `a single value for ${op}; use IN for a list`,
+        'IN',
+      );
+      return;
+    }
+    for (const item of items) {
+      if (!constantFits(kind, item))
+        this.add('PQL_CONSTANT_TYPE', item.span, `a value of kind ${kind}`);
+    }
+  }
+
+  checkOperand(op: Operand, ctx: Context, fact: TableDef | null): OperandInfo | null {
+    if (op.kind === 'column') {
+      const resolved = this.resolveColumn(op, ctx, fact);
+      if (resolved === null) return null;
+      if (resolved.column === null) {
+        this.add(
+          'PQL_WILDCARD_NOT_COUNT',
+          op.span,
+          'table.column; * is only allowed inside COUNT',
+          null,
+        );
+        return null;
+      }
+      const kind = columnKind(resolved.column);
+      return { kind, element: kind === 'list' ? 'text' : null };
+    }
+    return this.checkAggregation(op, ctx);
+  }
+
+  private checkAggregation(agg: Aggregation, ctx: Context): OperandInfo | null {
+    if (ctx === 'filter') {
+      this.add(
+        'PQL_NESTED_AGGREGATION',
+        agg.span,
+        'a condition on columns of the aggregated table',
+      );
+      return null;
+    }
+    const table = this.resolveTable(agg.column.table);
+    if (agg.window !== null) this.checkWindow(agg, table, ctx);
+    if (table === null) return null;
+    if (agg.filter !== null) this.checkCondition(agg.filter, 'filter', table);
+    if (this.entity === null) return null;
+    const links = table === this.entity ? [] : linksTo(table, this.entity);
+    if (links.length === 0) {
+      const linked = this.graph.tables.filter(
+        (t) => t !== this.entity && linksTo(t, this.entity!).length > 0,
+      );
+      const expected = `a table with a foreign key to ${this.entity.name}`;
+      this.add(
+        'PQL_NOT_REACHABLE',
+        agg.column.table.span,
+        expected,
+        nearest(
+          table.name,
+          linked.map((t) => t.name),
+        ),
+      );
+      return null;
+    }
+    if (links.length > 1) {
+      this.add(
+        'PQL_AMBIGUOUS_LINK',
+        agg.column.table.span,
+        `one foreign key to ${this.entity.name}; found ${links.join(', ')}`,
+      );
+      return null;
+    }
+    let column = null;
+    if (agg.column.column === null) {
+      if (agg.op !== 'COUNT') {
+        this.add(
+          'PQL_WILDCARD_NOT_COUNT',
+          agg.column.span,
+          `COUNT(${table.name}.*) or ${agg.op}(${table.name}.column)`,
+        );
+        return null;
+      }
+    } else {
+      column = findColumnLoose(table, agg.column.column.text) ?? null;
+      if (column === null) {
+        const names = table.columns.map((c) => c.name);
+        this.add(
+          'PQL_UNKNOWN_COLUMN',
+          agg.column.column.span,
+          `a column of ${table.name}`,
+          nearest(agg.column.column.text, names),
+        );
+        return null;
+      }
+    }
+    const input = column === null ? null : columnKind(column);
+    if ((agg.op === 'SUM' || agg.op === 'AVG') && input !== 'numeric' && input !== 'boolean') {
+      this.add(
+        'PQL_TYPE_MISMATCH',
+        agg.column.span,
+        `a numerical column for ${agg.op} (got ${input})`,
+      );
+      return null;
+    }
+    if (
+      (agg.op === 'MIN' || agg.op === 'MAX') &&
+      input !== 'numeric' &&
+      input !== 'timestamp' &&
+      input !== 'boolean'
+    ) {
+      this.add(
+        'PQL_TYPE_MISMATCH',
+        agg.column.span,
+        `a numerical or time column for ${agg.op} (got ${input})`,
+      );
+      return null;
+    }
+    if (
+      (agg.op === 'FIRST' || agg.op === 'LAST') &&
+      column !== null &&
+      isForeignKey(table, column.name)
+    ) {
+      this.add(
+        'PQL_TYPE_MISMATCH',
+        agg.column.span,
+        `a column that is not a foreign key for ${agg.op}; use LIST_DISTINCT for keys`,
+        'LIST_DISTINCT',
+      );
+      return null;
+    }
+    if (agg.op === 'LIST_DISTINCT' && (input === 'list' || input === 'other')) {
+      this.add(
+        'PQL_TYPE_MISMATCH',
+        agg.column.span,
+        `a key or categorical column for LIST_DISTINCT (got ${input})`,
+      );
+      return null;
+    }
+    if (agg.window === null && agg.op === 'LIST_DISTINCT' && ctx !== 'target') {
+      this.add(
+        'PQL_STATIC_LIST_DISTINCT',
+        agg.span,
+        'a window, e.g. LIST_DISTINCT(t.c, -30, 0, days)',
+      );
+    }
+    this.bindings.aggregations.set(agg, { table, foreignKey: links[0], column });
+    const kind = aggregationKind(agg.op, input);
+    return {
+      kind,
+      element: kind === 'list' ? (agg.op === 'LIST_DISTINCT' ? input : 'text') : null,
+    };
+  }
+
+  private checkWindow(agg: Aggregation, table: TableDef | null, ctx: Context): void {
+    const w = agg.window!;
+    if (table !== null && table.timeColumn === null) {
+      this.add(
+        'PQL_NO_TIME_COLUMN',
+        agg.span,
+        `a table with a time column (${table.name} is static); drop the window`,
+      );
+    }
+    for (const [value, span] of [
+      [w.start, w.startSpan],
+      [w.end, w.endSpan],
+    ] as const) {
+      if (value !== null && !Number.isInteger(value))
+        this.add('PQL_WINDOW_NOT_INTEGER', span, 'an integer');
+      if (value !== null && Math.abs(value) > MAX_WINDOW) {
+        this.add('PQL_WINDOW_RANGE', span, `a bound from -${MAX_WINDOW} to ${MAX_WINDOW}`);
+      }
+    }
+    if (w.start !== null && w.start >= w.end) {
+      this.add('PQL_WINDOW_ORDER', w.span, `start < end (start is exclusive, end inclusive)`);
+      return;
+    }
+    if (ctx === 'target' && (w.start === null || w.start < 0)) {
+      this.add(
+        'PQL_TARGET_PAST_WINDOW',
+        w.span,
+        'a target window 0 <= start < end, looking forward',
+        `0, ${Math.max(1, w.end)}`,
+      );
+    } else if (ctx === 'where' && w.end > 0) {
+      this.add(
+        'PQL_WHERE_FUTURE_WINDOW',
+        w.span,
+        'an entity filter window ending at or before 0; use ASSUMING for the future',
+        'ASSUMING',
+      );
+    } else if (ctx === 'assuming' && (w.start === null || w.start < 0)) {
+      this.add(
+        'PQL_ASSUMING_PAST_WINDOW',
+        w.span,
+        'an ASSUMING window 0 <= start < end; use WHERE for the past',
+        'WHERE',
+      );
+    }
+  }
+
+  private resolveTable(name: Name): TableDef | null {
+    const table = findTableLoose(this.graph, name.text);
+    if (table !== undefined) return table;
+    const names = this.graph.tables.map((t) => t.name);
+    this.add(
+      'PQL_UNKNOWN_TABLE',
+      name.span,
+      `one of ${names.join(', ')}`,
+      nearest(name.text, names),
+    );
+    return null;
+  }
+
+  private resolveColumn(
+    ref: ColumnRef,
+    ctx: Context,
+    fact: TableDef | null,
+  ): ResolvedColumn | null {
+    const table = this.resolveTable(ref.table);
+    if (table === null) return null;
+    if (ctx === 'filter' && table !== fact) {
+      const suggestion = ref.column === null ? null : `${fact!.name}.${ref.column.text}`;
+      this.add(
+        'PQL_FILTER_COLUMN_TABLE',
+        ref.span,
+        `a column of the aggregated table ${fact!.name}`,
+        suggestion,
+      );
+      return null;
+    }
+    let column = null;
+    if (ref.column !== null) {
+      column = findColumnLoose(table, ref.column.text) ?? null;
+      if (column === null) {
+        const names = table.columns.map((c) => c.name);
+        this.add(
+          'PQL_UNKNOWN_COLUMN',
+          ref.column.span,
+          `a column of ${table.name}`,
+          nearest(ref.column.text, names),
+        );
+        return null;
+      }
+    }
+    if (ctx === 'filter') {
+      const resolved: ResolvedColumn = { table, column, link: { kind: 'fact' } };
+      this.bindings.columns.set(ref, resolved);
+      return resolved;
+    }
+    if (this.entity === null) return null;
+    const link = staticLink(this.entity, table);
+    if (link === null) {
+      const expected = `a column of ${this.entity.name} or of a table one unique foreign key away; aggregate ${table.name} instead, e.g. COUNT(${table.name}.*, -30, 0, days)`;
+      this.add('PQL_NOT_REACHABLE', ref.table.span, expected);
+      return null;
+    }
+    const resolved: ResolvedColumn = { table, column, link };
+    this.bindings.columns.set(ref, resolved);
+    return resolved;
+  }
+}
+
+/** True when constant `c` can be compared with a value of `kind`. */
+export function constantFits(kind: ValueKind, c: Constant): boolean {
+  switch (kind) {
+    case 'numeric':
+      return c.kind === 'number' || c.kind === 'boolean';
+    case 'boolean':
+      return c.kind === 'boolean' || (c.kind === 'number' && (c.value === 0 || c.value === 1));
+    case 'text':
+      return c.kind === 'string';
+    case 'timestamp':
+      return c.kind === 'datetime' || (c.kind === 'string' && parseTimestampText(c.value) !== null);
+    case 'list':
+      return false;
+    default:
+      return c.kind !== 'list';
+  }
+}
+
+/** Validates `query` against `graph`; throws PqlDiagnostics listing every error. */
+export function validateQuery(query: Query, graph: GraphDef): ValidatedQuery {
+  const v = new Validator(query, graph);
+  v.run();
+  v.diagnostics.sort((a, b) => a.offset - b.offset);
+  const errors = v.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || v.entity === null) {
+    throw new PqlDiagnostics(v.diagnostics);
+  }
+  let temporal = false;
+  forEachAggregation(query.target, (a) => (temporal ||= a.window !== null));
+  return {
+    query,
+    graph,
+    entity: v.entity,
+    entityKey: v.entity.primaryKey!,
+    bindings: v.bindings,
+    temporal,
+    warnings: v.diagnostics,
+  };
+}
