@@ -1,5 +1,114 @@
 // SPDX-License-Identifier: Apache-2.0
-// Errors of the control domain.
+// Errors of the control domain: workspace, metadata, jobs, REST API and CLI.
 import { defineErrors } from './registry.js';
 
-export const controlErrors = defineErrors({});
+export const controlErrors = defineErrors({
+  CONTROL_NOT_AVAILABLE: {
+    status: 501,
+    message:
+      '{operation} is not available yet: the {component} is not connected to the control plane',
+  },
+  CONTROL_INVALID_ARGUMENT: {
+    status: 400,
+    message: '{name} must be {expected}, got {received}',
+  },
+  CONTROL_CLOSED: {
+    status: 500,
+    message: 'the workspace {workspace} was closed; open it again with Prequel.open()',
+  },
+  CONTROL_WORKSPACE_NOT_FOUND: {
+    status: 404,
+    message: 'no prequel workspace at {path}; create one with `prequel init {path}`',
+  },
+  CONTROL_WORKSPACE_EXISTS: {
+    status: 409,
+    message: 'a prequel workspace already exists at {path}',
+  },
+  CONTROL_WORKSPACE_INVALID: {
+    status: 400,
+    message: '{path} is not a usable prequel workspace: {reason}',
+  },
+  CONTROL_METADATA_TOO_NEW: {
+    status: 500,
+    message:
+      'the metadata database is at schema version {found}, newer than this prequel supports ({supported}); upgrade prequel',
+  },
+  CONTROL_PLAIN_SECRET: {
+    status: 400,
+    message:
+      'setting {field} looks like a secret given as a plain value; pass it in `secrets` as {"env": "VAR"} or {"keyFile": "/path"}',
+  },
+  CONTROL_SECRET_REF_INVALID: {
+    status: 400,
+    message: 'secret {field} must be {"env": "NAME"} or {"keyFile": "path"}, got {received}',
+  },
+  CONTROL_SECRET_UNRESOLVED: {
+    status: 400,
+    message: 'secret {field} could not be resolved from {reference}: {reason}',
+  },
+  CONTROL_SOURCE_EXISTS: { status: 409, message: 'a data source named {name} already exists' },
+  CONTROL_SOURCE_NOT_FOUND: { status: 404, message: 'no data source {source}' },
+  CONTROL_GRAPH_NOT_FOUND: {
+    status: 404,
+    message: 'data source {source} has no graph definition {version}',
+  },
+  CONTROL_JOB_NOT_FOUND: { status: 404, message: 'no job {id}' },
+  CONTROL_MODEL_NOT_FOUND: { status: 404, message: 'no model {id}' },
+  CONTROL_PREDICTION_SET_NOT_FOUND: { status: 404, message: 'no prediction set {id}' },
+  CONTROL_PREDICTION_FORMAT_MISSING: {
+    status: 404,
+    message: 'prediction set {id} has no {format} file; it has {available}',
+  },
+  CONTROL_TOKEN_NOT_FOUND: { status: 404, message: 'no API token {token}' },
+  CONTROL_TOKEN_EXISTS: { status: 409, message: 'an API token named {name} already exists' },
+  CONTROL_ARTIFACT_MISSING: {
+    status: 500,
+    message: 'artifact {hash} is referenced but missing from {path}',
+  },
+  CONTROL_JOB_KIND_UNKNOWN: {
+    status: 400,
+    message: 'no handler is registered for job kind {kind}; registered kinds: {registered}',
+  },
+  CONTROL_JOB_KIND_INVALID: {
+    status: 400,
+    message: 'job kind {kind} cannot be registered: {reason}',
+  },
+  CONTROL_JOB_NOT_CANCELLABLE: {
+    status: 409,
+    message: 'job {id} is {state}; only queued or running jobs can be cancelled',
+  },
+  CONTROL_JOB_NOT_RERUNNABLE: {
+    status: 409,
+    message: 'job {id} is {state}; only failed or cancelled jobs can be rerun',
+  },
+  CONTROL_JOB_CRASHED: {
+    status: 500,
+    message: 'job {id} stopped without a result: {reason}',
+  },
+  CONTROL_JOB_INTERRUPTED: {
+    status: 500,
+    message: 'job {id} was interrupted: {reason}; rerun it with `prequel jobs rerun {id}`',
+  },
+  CONTROL_JOB_TIMEOUT: { status: 500, message: 'job {id} did not finish within {timeoutMs} ms' },
+  CONTROL_UNAUTHORIZED: {
+    status: 401,
+    message:
+      'missing or invalid bearer token: send `Authorization: Bearer <token>`; create one with `prequel token create <name>`',
+  },
+  CONTROL_BAD_REQUEST: { status: 400, message: 'invalid request {part}: {problem}' },
+  CONTROL_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'content type {contentType} is not supported by this route; send {expected}',
+  },
+  CONTROL_BODY_TOO_LARGE: {
+    status: 413,
+    message:
+      'request body is larger than the limit of {limit} bytes; raise it with the {setting} setting',
+  },
+  CONTROL_ROUTE_NOT_FOUND: { status: 404, message: 'no route {method} {url}' },
+  CONTROL_RATE_LIMITED: {
+    status: 429,
+    message: 'rate limit of {max} requests per {window} exceeded; retry in {retryAfter}',
+  },
+  CONTROL_INTERNAL: { status: 500, message: 'internal error: {detail}' },
+});

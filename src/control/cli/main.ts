@@ -2,6 +2,12 @@
 // Entry point of the `prequel` command line. Exit codes: 0 success, 1 user error, 2 internal.
 import { Command, CommanderError } from 'commander';
 import { PrequelError } from '../../errors/index.js';
+import { registerExplain } from './explain.js';
+import { registerInitCommand } from './init.js';
+import { registerInspect } from './inspect.js';
+import { registerJobsCommand } from './jobs.js';
+import { registerServeCommand } from './serve.js';
+import { registerTokenCommand } from './token.js';
 
 export const EXIT_OK = 0;
 export const EXIT_USER_ERROR = 1;
@@ -13,6 +19,12 @@ export function buildProgram(): Command {
     .description('Predictive queries over relational data')
     .version('0.1.0')
     .exitOverride();
+  registerInitCommand(program);
+  registerInspect(program);
+  registerExplain(program);
+  registerTokenCommand(program);
+  registerServeCommand(program);
+  registerJobsCommand(program);
   return program;
 }
 

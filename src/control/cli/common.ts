@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared pieces of the CLI commands: the workspace option, opening the workspace, and output
+// as JSON (--json) or as aligned text.
+import { InvalidArgumentError, type Command } from 'commander';
+import { Prequel } from '../../prequel.js';
+
+export const DEFAULT_WORKSPACE = '.prequel';
+
+export interface CommonOptions {
+  workspace?: string;
+  json?: boolean;
+}
+
+/** Adds --workspace and --json to a command. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .option(
+      '-w, --workspace <dir>',
+      `workspace directory (default: $PREQUEL_WORKSPACE or ${DEFAULT_WORKSPACE})`,
+    )
+    .option('--json', 'print machine-readable JSON');
+}
+
+export function workspaceDir(options: CommonOptions): string {
+  return options.workspace ?? process.env.PREQUEL_WORKSPACE ?? DEFAULT_WORKSPACE;
+}
+
+/** Opens the workspace for a short command (it does not pick up jobs), runs `fn`, closes it. */
+export async function withWorkspace<T>(
+  options: CommonOptions,
+  fn: (prequel: Prequel) => Promise<T>,
+): Promise<T> {
+  const prequel = await Prequel.open({ workspace: workspaceDir(options), runJobs: false });
+  try {
+    return await fn(prequel);
+  } finally {
+    await prequel.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Prints rows as left-aligned columns under a header. */
+export function printTable(header: string[], rows: string[][]): void {
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write([line(header), ...rows.map(line)].join('\n') + '\n');
+}
+
+/** Text for a command's --help: examples after the options. */
+export function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/** A commander option parser for non-negative integers. */
+export function nonNegativeInt(name: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${value}`);
+    }
+    return n;
+  };
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Parameters of the built-in job kinds, as the facade queues them and their handlers receive them.
+import type { GraphVersion } from '../metadata/graphs.js';
+import type { ModelRecord, PredictionFormat } from '../metadata/models.js';
+import type { SourceRecord } from '../metadata/sources.js';
+import type { ArtifactRef } from '../../workspace/artifacts.js';
+
+/**
+ * What the built-in job kinds receive as `ctx.params`: everything the worker needs, so a handler
+ * never reads the metadata database (secrets stay references; resolve them with
+ * resolveSecretsSync in the worker).
+ */
+export interface MaterialiseJobParams {
+  source: SourceRecord;
+  graph: GraphVersion;
+}
+
+export interface TrainJobParams {
+  source: SourceRecord;
+  graph: GraphVersion;
+  queryId: string;
+  query: string;
+  options: Record<string, unknown>;
+}
+
+export interface EvaluateJobParams {
+  model: ModelRecord;
+}
+
+export interface PredictJobParams {
+  model: ModelRecord;
+  /** Normalised ISO 8601 instant. */
+  anchorTime: string;
+  formats: PredictionFormat[];
+  /** An uploaded file of entity ids (complete artifact); absent: all entities. */
+  ids?: ArtifactRef & { format: 'csv' | 'arrow' };
+}
