@@ -8,6 +8,8 @@ import { pqlErrors } from './pql.js';
 import { gnnErrors } from './gnn.js';
 import { controlErrors } from './control.js';
 import { trainErrors } from './train.js';
+import { snowflakeErrors } from './snowflake.js';
+import { webgpuErrors } from './webgpu.js';
 import { PrequelError, type ErrorDetails, type ErrorSpec, type ErrorTable } from './registry.js';
 
 export { PrequelError, formatValue, type ErrorDetails, type ErrorSpec } from './registry.js';
@@ -21,6 +23,8 @@ const tables = [
   gnnErrors,
   controlErrors,
   trainErrors,
+  snowflakeErrors,
+  webgpuErrors,
 ];
 
 function merge(): Readonly<Record<string, ErrorSpec>> {
@@ -44,7 +48,9 @@ export type ErrorCode =
   | keyof typeof pqlErrors
   | keyof typeof gnnErrors
   | keyof typeof controlErrors
-  | keyof typeof trainErrors;
+  | keyof typeof trainErrors
+  | keyof typeof snowflakeErrors
+  | keyof typeof webgpuErrors;
 
 /** Creates the registry error `code` with its named details. */
 export function prequelError(code: string, details: ErrorDetails = {}, cause?: unknown) {

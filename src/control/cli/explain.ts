@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// `prequel explain "<query>" --data <source>`: compiles a predictive query against a data source
+// and prints the plan: task type, entity set, anchors and split sizes, the generated label SQL,
+// and the sampling and model defaults.
+import type { Command } from 'commander';
+import { raise } from '../../errors/index.js';
+import { explainOnSource } from '../explain.js';
+import { explainPlan, parseTimestampText, planToJson, type SplitOptions } from '../pql/index.js';
+import { fileOptionsFrom, withFileOptions } from './source-options.js';
+
+function timestampFlag(name: string, value: unknown): bigint | undefined {
+  if (value === undefined) return undefined;
+  const t = parseTimestampText(String(value));
+  if (t === null) {
+    raise('CONTROL_INVALID_ARGUMENT', {
+      name,
+      expected: 'a date or timestamp such as 2010-01-01 or 2010-01-01 12:00:00',
+      received: value,
+    });
+  }
+  return t;
+}
+
+function positiveInteger(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    raise('CONTROL_INVALID_ARGUMENT', { name, expected: 'a positive integer', received: value });
+  }
+  return n;
+}
+
+/** The split the flags ask for: explicit start times, or the default fractions. */
+export function splitFromFlags(flags: Record<string, unknown>): SplitOptions {
+  const validationStart = timestampFlag('--validation-start', flags.validationStart);
+  const testStart = timestampFlag('--test-start', flags.testStart);
+  if ((validationStart === undefined) !== (testStart === undefined)) {
+    raise('CONTROL_INVALID_ARGUMENT', {
+      name: '--validation-start and --test-start',
+      expected: 'both given, or neither',
+      received: validationStart === undefined ? '--test-start only' : '--validation-start only',
+    });
+  }
+  if (validationStart === undefined || testStart === undefined) return { kind: 'fractions' };
+  const split: SplitOptions = { kind: 'explicit', validationStart, testStart };
+  const evalAnchors = positiveInteger('--eval-anchors', flags.evalAnchors);
+  const cutoff = timestampFlag('--cutoff', flags.cutoff);
+  if (evalAnchors !== undefined) split.evalAnchors = evalAnchors;
+  if (cutoff !== undefined) split.cutoff = cutoff;
+  return split;
+}
+
+/** Adds the split flags shared by explain and train. */
+export function withSplitOptions(command: Command): Command {
+  return command
+    .option('--validation-start <time>', 'first validation anchor (explicit split)')
+    .option('--test-start <time>', 'first test anchor (explicit split)')
+    .option('--eval-anchors <n>', 'anchors per evaluation split (explicit split; default 1)')
+    .option(
+      '--cutoff <time>',
+      'rows later than this are invisible to training (default: test start)',
+    );
+}
+
+/** Adds `explain` to the command tree; output goes to `write` (stdout by default). */
+export function registerExplain(
+  program: Command,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Command {
+  const command = program
+    .command('explain')
+    .description('compile a predictive query against a data source and print the plan')
+    .argument(
+      '<query>',
+      'the predictive query, e.g. "PREDICT COUNT(orders.*, 0, 30, days) > 0 FOR EACH customers.id"',
+    )
+    .requiredOption(
+      '--data <source>',
+      'a directory of .csv/.parquet/.json files, one such file, or a .duckdb file',
+    )
+    .option('--graph <file>', 'graph file merged over the inferred graph (see `prequel inspect`)')
+    .option('--no-count', 'do not run the label SQL to count the examples of each split')
+    .option('--json', 'print JSON');
+  withSplitOptions(command);
+  return withFileOptions(command).action(async (query: string, flags: Record<string, unknown>) => {
+    const result = await explainOnSource(query, {
+      data: String(flags.data),
+      graphFile: flags.graph as string | undefined,
+      files: fileOptionsFrom(flags),
+      plan: { split: splitFromFlags(flags) },
+      countExamples: flags.count !== false,
+    });
+    if (flags.json === true) {
+      write(
+        `${JSON.stringify({ ...planToJson(result.plan), examples: result.examples }, null, 2)}\n`,
+      );
+      return;
+    }
+    let text = explainPlan(result.plan);
+    if (result.examples !== null) {
+      const e = result.examples;
+      text += `\nexamples    train ${e.train}, validation ${e.validation}, test ${e.test}`;
+    }
+    write(`${text}\n`);
+  });
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// Options shared by the commands that read a data source directly (inspect, explain): how the
+// DuckDB file reader parses CSV files.
+import type { Command } from 'commander';
+import type { DuckDbOptions } from '../../data/duckdb.js';
+
+/** Adds --delimiter, --no-header, --null and --encoding to a command. */
+export function withFileOptions(command: Command): Command {
+  return command
+    .option('--delimiter <char>', 'CSV field delimiter')
+    .option('--no-header', 'CSV files have no header line')
+    .option(
+      '--null <string>',
+      'a string read as NULL in CSV files, e.g. \\N (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--encoding <name>', 'CSV encoding: utf-8, latin-1 or utf-16');
+}
+
+/** The DuckDB reader options given by the flags of `withFileOptions`. */
+export function fileOptionsFrom(flags: Record<string, unknown>): DuckDbOptions {
+  const files: DuckDbOptions = { header: flags.header !== false };
+  if (typeof flags.delimiter === 'string') files.delimiter = flags.delimiter;
+  if (Array.isArray(flags.null) && flags.null.length > 0) {
+    files.nullStrings = flags.null as string[];
+  }
+  if (typeof flags.encoding === 'string') {
+    files.encoding = flags.encoding as DuckDbOptions['encoding'];
+  }
+  return files;
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// Explains a predictive query against a data source read directly (no workspace): infers the
+// graph (or merges a graph file over it), reads the data's time range, compiles the plan and,
+// on request, runs the label SQL of each split to count its examples.
+import { openDuckDb, type DuckDbOptions } from '../data/duckdb.js';
+import type { Connector } from '../data/connector.js';
+import type { GraphDef } from '../data/graph-def.js';
+import { readGraphFile } from '../data/graph-file.js';
+import { inferGraph } from '../data/infer.js';
+import { compilePlan, readTimeRange, type PlanOptions, type QueryPlan } from './pql/index.js';
+
+export interface ExplainSourceOptions {
+  /** A directory of CSV/Parquet/JSON files, one such file, or a .duckdb file. */
+  data: string;
+  /** A graph file merged over the inferred graph. */
+  graphFile?: string;
+  files?: DuckDbOptions;
+  plan?: Omit<PlanOptions, 'timeRange' | 'dialect'>;
+  /** Run each split's label SQL and count its examples. */
+  countExamples?: boolean;
+}
+
+export interface SplitCounts {
+  train: number;
+  validation: number;
+  test: number;
+}
+
+export interface ExplainResult {
+  graph: GraphDef;
+  plan: QueryPlan;
+  examples: SplitCounts | null;
+}
+
+/** Compiles `query` against the data in `options.data`. */
+export async function explainOnSource(
+  query: string,
+  options: ExplainSourceOptions,
+): Promise<ExplainResult> {
+  const connector = await openDuckDb(options.data, options.files ?? {});
+  try {
+    const override =
+      options.graphFile === undefined ? undefined : await readGraphFile(options.graphFile);
+    const { graph } = await inferGraph(connector, {
+      override,
+      overrideSource: options.graphFile,
+    });
+    const timeRange = (await readTimeRange(connector, graph)) ?? undefined;
+    const plan = compilePlan(query, graph, {
+      ...options.plan,
+      dialect: connector.dialect,
+      timeRange,
+    });
+    const examples = options.countExamples ? await countExamples(connector, plan) : null;
+    return { graph, plan, examples };
+  } finally {
+    await connector.close();
+  }
+}
+
+/** Runs each split's label SQL and counts the rows (temporal plans only). */
+export async function countExamples(
+  connector: Connector,
+  plan: QueryPlan,
+): Promise<SplitCounts | null> {
+  const s = plan.splits;
+  if (s === null) return null;
+  const count = async (sql: { sql: string; params: unknown[] }) => {
+    const wrapped = `SELECT COUNT(*) AS n FROM (${sql.sql}) AS labels`;
+    const chunk = await connector.queryAll(wrapped, sql.params as never);
+    const column = chunk.columns[0]!;
+    if (column.kind !== 'bigint' && column.kind !== 'int') {
+      throw new Error(`COUNT(*) returned a ${column.kind} column`);
+    }
+    return Number(column.values[0]);
+  };
+  return {
+    train: await count(s.train.sql),
+    validation: await count(s.validation.sql),
+    test: await count(s.test.sql),
+  };
+}

@@ -1,0 +1,115 @@
+// `prequel explain`: compiles a query against a data source read directly, prints the plan with
+// split sizes, and rejects bad flags with coded errors.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerExplain } from '../../src/control/cli/explain.js';
+import { generateDemo } from '../../src/demo/generate.js';
+import { PrequelError } from '../../src/errors/index.js';
+import { f1RawDir, REPO_ROOT } from '../data/helpers.js';
+
+async function explain(args: string[]): Promise<string> {
+  let out = '';
+  const program = new Command('prequel').exitOverride();
+  registerExplain(program, (text) => (out += text));
+  await program.parseAsync(['node', 'prequel', 'explain', ...args]);
+  return out;
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof PrequelError) return err.code;
+    throw err;
+  }
+  return undefined;
+}
+
+let demo: string;
+beforeAll(() => {
+  demo = mkdtempSync(path.join(tmpdir(), 'prequel-explain-'));
+  generateDemo(demo, { customers: 300, seed: 5 });
+});
+afterAll(() => rmSync(demo, { recursive: true, force: true }));
+
+describe('prequel explain', () => {
+  it('plans a churn query on the demo shop with 80/10/10 anchors and counts examples', async () => {
+    const text = await explain([
+      'PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id',
+      '--data',
+      demo,
+    ]);
+    expect(text).toMatch(/^task\s+binary_classification/m);
+    expect(text).toMatch(/^examples\s+train \d+, validation \d+, test \d+$/m);
+    const [train, validation, test] = text
+      .match(/train (\d+), validation (\d+), test (\d+)/)!
+      .slice(1)
+      .map(Number);
+    expect(train).toBeGreaterThan(validation!);
+    expect(validation).toBeGreaterThan(0);
+    expect(test).toBeGreaterThan(0);
+  });
+
+  it('reproduces the RelBench driver-dnf splits on F1 (JSON output)', async () => {
+    const json = JSON.parse(
+      await explain([
+        'PREDICT COUNT(results.* WHERE results.statusId != 1, 0, 30, days) > 0 ' +
+          'FOR EACH drivers.driverId ASSUMING COUNT(results.*, 0, 30, days) > 0',
+        '--data',
+        f1RawDir(),
+        '--graph',
+        path.join(REPO_ROOT, 'examples/f1/graph.json'),
+        '--null',
+        '\\N',
+        '--validation-start',
+        '2005-01-01',
+        '--test-start',
+        '2010-01-01',
+        '--eval-anchors',
+        '40',
+        '--json',
+      ]),
+    );
+    expect(json.examples).toEqual({ train: 11411, validation: 566, test: 702 });
+  });
+
+  it.each([
+    [['--validation-start', '2005-01-01'], 'CONTROL_INVALID_ARGUMENT'],
+    [['--validation-start', 'yesterday', '--test-start', '2010-01-01'], 'CONTROL_INVALID_ARGUMENT'],
+    [
+      ['--validation-start', '2005-01-01', '--test-start', '2010-01-01', '--eval-anchors', '0'],
+      'CONTROL_INVALID_ARGUMENT',
+    ],
+  ])('rejects bad split flags %j with %s', async (flags, code) => {
+    const query = 'PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id';
+    expect(await codeOf(explain([query, '--data', demo, ...flags]))).toBe(code);
+  });
+
+  it('reports a misspelt column with the query compiler code and a suggestion', async () => {
+    const run = explain([
+      'PREDICT SUM(orders.totl, 0, 30, days) FOR EACH customers.customer_id',
+      '--data',
+      demo,
+    ]);
+    await expect(run).rejects.toMatchObject({ message: expect.stringContaining('total') });
+    expect(
+      await codeOf(
+        explain([
+          'PREDICT SUM(orders.totl, 0, 30, days) FOR EACH customers.customer_id',
+          '--data',
+          demo,
+        ]),
+      ),
+    ).toMatch(/^PQL_/);
+  });
+
+  it('names a missing data directory', async () => {
+    const query = 'PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id';
+    expect(await codeOf(explain([query, '--data', path.join(demo, 'nope')]))).toBe(
+      'DATA_FILE_NOT_FOUND',
+    );
+  });
+});
