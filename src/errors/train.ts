@@ -21,6 +21,14 @@ export const trainErrors = defineErrors({
       'checkpoint {path} was trained on graph definition {trained}, but the current graph ' +
       'definition is {current}; retrain the model on the current graph or restore the old graph file',
   },
+  TRAIN_BAD_LABELS: {
+    status: 400,
+    message: 'the {split} label table cannot be trained on: {problem}',
+  },
+  TRAIN_BAD_OPTION: {
+    status: 400,
+    message: 'training option {option}: expected {expected}, got {value}',
+  },
   TRAIN_CHECKPOINT_TENSOR: {
     status: 400,
     message: 'checkpoint tensor {name}: {problem}',

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+// A trained model as a checkpoint file (checkpoint.ts): the header holds the task, the model
+// configuration and schema, the target scaling, the sampling settings and the encoders'
+// numerical statistics; the tensors are the parameters and the categorical bucket tables.
+// Loading rebuilds the model on the given stores and backend; predictions are identical.
+import type { Backend } from '../gnn/backend.js';
+import type { ColumnStore } from '../store/column-store.js';
+import type { GraphStore } from '../store/graph-store.js';
+import { raise } from '../errors/index.js';
+import { loadCheckpoint, saveCheckpoint, type CheckpointTensor } from './checkpoint.js';
+import type { FeatureEncoders, TableEncoder } from './features.js';
+import { HeteroSage, type ModelConfig, type ModelSchema } from './hetero-sage.js';
+import { TrainedModel, type TaskKind } from './trainer.js';
+
+interface ModelHeader {
+  task: TaskKind;
+  config: ModelConfig;
+  schema: ModelSchema;
+  fanouts: number[];
+  target: TrainedModel['target'];
+  batchSize: number;
+  visibleUntil: string | null;
+}
+
+interface EncoderHeader {
+  cutoff: string;
+  tables: {
+    nodeType: string;
+    temporal: boolean;
+    numerical: TableEncoder['numerical'];
+    categorical: { column: string; buckets: number }[];
+    timestamps: string[];
+    denseDim: number;
+  }[];
+}
+
+/** Saves `model` to `path` (atomically); returns the file's SHA-256. */
+export async function saveModel(
+  path: string,
+  model: TrainedModel,
+  meta: { graphHash: string; plan?: unknown; metrics?: unknown },
+): Promise<string> {
+  const tensors: CheckpointTensor[] = [];
+  for (const [name, t] of model.net.params) {
+    tensors.push({
+      name: `param.${name}`,
+      dtype: 'float32',
+      shape: [...t.shape],
+      data: Float32Array.from(await t.data()),
+    });
+  }
+  const tables: EncoderHeader['tables'] = [];
+  for (const t of model.encoders.tables.values()) {
+    t.categorical.forEach((c) => {
+      tensors.push({
+        name: `buckets.${t.nodeType}.${c.column}`,
+        dtype: 'int32',
+        shape: [c.stats.bucketOf.length],
+        data: c.stats.bucketOf,
+      });
+    });
+    tables.push({
+      nodeType: t.nodeType,
+      temporal: t.temporal,
+      numerical: t.numerical,
+      categorical: t.categorical.map((c) => ({ column: c.column, buckets: c.stats.buckets })),
+      timestamps: t.timestamps,
+      denseDim: t.denseDim,
+    });
+  }
+  const header: ModelHeader = {
+    task: model.task,
+    config: model.net.config,
+    schema: model.net.schema,
+    fanouts: [...model.fanouts],
+    target: model.target,
+    batchSize: model.batchSize,
+    visibleUntil: model.visibleUntil === undefined ? null : String(model.visibleUntil),
+  };
+  const encoders: EncoderHeader = { cutoff: String(model.encoders.cutoff), tables };
+  return saveCheckpoint(
+    path,
+    {
+      graphHash: meta.graphHash,
+      createdAt: new Date().toISOString(),
+      plan: meta.plan ?? null,
+      encoders,
+      config: header,
+      ...(meta.metrics === undefined ? {} : { metrics: meta.metrics }),
+    },
+    tensors,
+  );
+}
+
+/**
+ * Loads a model saved by saveModel onto `graph` and `columns`. With `graphHash`, a model trained
+ * on another graph definition is refused (TRAIN_CHECKPOINT_GRAPH_CHANGED).
+ */
+export function loadModel(
+  path: string,
+  graph: GraphStore,
+  columns: ColumnStore,
+  backend: Backend,
+  options: { graphHash?: string } = {},
+): TrainedModel {
+  const { meta, tensors } = loadCheckpoint(path, options);
+  const header = meta.config as ModelHeader;
+  const enc = meta.encoders as EncoderHeader;
+  const tensor = (name: string) => {
+    const t = tensors.get(name);
+    if (t === undefined) raise('TRAIN_CHECKPOINT_TENSOR', { name, problem: 'missing' });
+    return t.data;
+  };
+  const encoders: FeatureEncoders = {
+    cutoff: BigInt(enc.cutoff),
+    tables: new Map(
+      enc.tables.map((t) => [
+        t.nodeType,
+        {
+          ...t,
+          categorical: t.categorical.map((c) => ({
+            column: c.column,
+            stats: {
+              bucketOf: Int32Array.from(tensor(`buckets.${t.nodeType}.${c.column}`)),
+              buckets: c.buckets,
+            },
+          })),
+        },
+      ]),
+    ),
+  };
+  const values = new Map<string, Float32Array>();
+  for (const [name, t] of tensors) {
+    if (name.startsWith('param.')) values.set(name.slice(6), Float32Array.from(t.data));
+  }
+  const net = new HeteroSage(backend, header.schema, header.config, 0, values);
+  for (const name of net.params.keys()) {
+    if (!values.has(name)) {
+      net.dispose();
+      raise('TRAIN_CHECKPOINT_TENSOR', { name: `param.${name}`, problem: 'missing' });
+    }
+  }
+  return new TrainedModel(
+    graph,
+    columns,
+    encoders,
+    net,
+    header.task,
+    header.fanouts,
+    header.target,
+    header.batchSize,
+    header.visibleUntil === null ? undefined : BigInt(header.visibleUntil),
+  );
+}
