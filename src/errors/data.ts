@@ -5,7 +5,7 @@ import { defineErrors } from './registry.js';
 export const dataErrors = defineErrors({
   DATA_FILE_NOT_FOUND: {
     status: 404,
-    message: 'the data source {path} does not exist; expected {expected}',
+    message: 'the file or directory {path} does not exist; expected {expected}',
   },
   DATA_FILE_UNREADABLE: {
     status: 400,

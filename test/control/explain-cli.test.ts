@@ -79,6 +79,8 @@ describe('prequel explain', () => {
   it.each([
     [['--validation-start', '2005-01-01'], 'CONTROL_INVALID_ARGUMENT'],
     [['--validation-start', 'yesterday', '--test-start', '2010-01-01'], 'CONTROL_INVALID_ARGUMENT'],
+    [['--cutoff', '2010-01-01'], 'CONTROL_INVALID_ARGUMENT'],
+    [['--eval-anchors', '3'], 'CONTROL_INVALID_ARGUMENT'],
     [
       ['--validation-start', '2005-01-01', '--test-start', '2010-01-01', '--eval-anchors', '0'],
       'CONTROL_INVALID_ARGUMENT',

@@ -41,7 +41,19 @@ export function splitFromFlags(flags: Record<string, unknown>): SplitOptions {
       received: validationStart === undefined ? '--test-start only' : '--validation-start only',
     });
   }
-  if (validationStart === undefined || testStart === undefined) return { kind: 'fractions' };
+  if (validationStart === undefined || testStart === undefined) {
+    const needsExplicit = ['evalAnchors', 'cutoff'].filter((k) => flags[k] !== undefined);
+    if (needsExplicit.length > 0) {
+      raise('CONTROL_INVALID_ARGUMENT', {
+        name: needsExplicit
+          .map((k) => (k === 'cutoff' ? '--cutoff' : '--eval-anchors'))
+          .join(' and '),
+        expected: 'used together with --validation-start and --test-start (an explicit split)',
+        received: 'no explicit split',
+      });
+    }
+    return { kind: 'fractions' };
+  }
   const split: SplitOptions = { kind: 'explicit', validationStart, testStart };
   const evalAnchors = positiveInteger('--eval-anchors', flags.evalAnchors);
   const cutoff = timestampFlag('--cutoff', flags.cutoff);

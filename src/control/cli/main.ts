@@ -28,6 +28,28 @@ export function buildProgram(): Command {
   return program;
 }
 
+// Operating-system errors a user can fix (a port in use, a path that is not a directory, a
+// missing or forbidden file): reported as user errors with the OS's message, not a stack.
+const USER_SYSTEM_ERRORS = new Set([
+  'EADDRINUSE',
+  'EADDRNOTAVAIL',
+  'EACCES',
+  'EPERM',
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'ENOSPC',
+  'EROFS',
+  'ERR_SOCKET_BAD_PORT',
+]);
+
+function systemError(err: unknown): { code: string; message: string } | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !USER_SYSTEM_ERRORS.has(code)) return null;
+  return { code, message: (err as Error).message };
+}
+
 /** Runs the CLI on `argv` and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -41,6 +63,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof PrequelError) {
       process.stderr.write(`error [${err.code}]: ${err.message}\n`);
       return err.status < 500 ? EXIT_USER_ERROR : EXIT_INTERNAL;
+    }
+    const system = systemError(err);
+    if (system !== null) {
+      process.stderr.write(`error [${system.code}]: ${system.message}\n`);
+      return EXIT_USER_ERROR;
     }
     process.stderr.write(`internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT_INTERNAL;

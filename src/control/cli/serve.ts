@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `prequel serve`: the REST API over a workspace, on 127.0.0.1 unless told otherwise. Runs
 // jobs in worker threads; stops cleanly on SIGINT / SIGTERM.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { Prequel } from '../../prequel.js';
 import { examples, nonNegativeInt, withCommonOptions, workspaceDir } from './common.js';
 import type { CommonOptions } from './common.js';
@@ -47,7 +47,11 @@ export function registerServeCommand(program: Command): void {
         600,
       )
       .option('--max-jobs <n>', 'jobs run at once', nonNegativeInt('--max-jobs'), 2)
-      .option('--log-level <level>', 'pino log level', 'info'),
+      .addOption(
+        new Option('--log-level <level>', 'log level')
+          .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info'),
+      ),
   )
     .addHelpText(
       'after',
