@@ -27,3 +27,16 @@ if [ "${VERSION_CODENAME:-}" = "bookworm" ]; then
 else
   $sudo apt-get install -y -q --no-install-recommends mesa-vulkan-drivers libvulkan1
 fi
+
+# Node.js 20 or later must already be installed (Debian 12 ships 18): from nodejs.org, NodeSource
+# or nvm. Say so clearly rather than failing later inside npm.
+if ! command -v node >/dev/null 2>&1; then
+  echo "setup: Node.js 20 or later is required but 'node' is not installed (Debian 12's nodejs" \
+    "package is 18; install 20+ from nodejs.org, NodeSource or nvm)" >&2
+  exit 1
+fi
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  echo "setup: Node.js 20 or later is required, found $(node --version)" >&2
+  exit 1
+fi
