@@ -4,16 +4,22 @@
 // on request, runs the label SQL of each split to count its examples.
 import { openDuckDb, type DuckDbOptions } from '../data/duckdb.js';
 import type { Connector } from '../data/connector.js';
-import type { GraphDef } from '../data/graph-def.js';
+import type { DataLocation, GraphDef } from '../data/graph-def.js';
+import { raise } from '../errors/index.js';
+import { dirname, resolve } from 'node:path';
 import { readGraphFile } from '../data/graph-file.js';
 import { inferGraph } from '../data/infer.js';
 import { compilePlan, readTimeRange, type PlanOptions, type QueryPlan } from './pql/index.js';
 
 export interface ExplainSourceOptions {
-  /** A directory of CSV/Parquet/JSON files, one such file, or a .duckdb file. */
-  data: string;
+  /**
+   * A directory of CSV/Parquet/JSON files, one such file, or a .duckdb file. Optional when the
+   * graph file records where its data lives (as `prequel inspect` writes it).
+   */
+  data?: string;
   /** A graph file merged over the inferred graph. */
   graphFile?: string;
+  /** How CSV files are read; defaults to the graph file's when the data comes from there. */
   files?: DuckDbOptions;
   plan?: Omit<PlanOptions, 'timeRange' | 'dialect'>;
   /** Run each split's label SQL and count its examples. */
@@ -37,10 +43,11 @@ export async function explainOnSource(
   query: string,
   options: ExplainSourceOptions,
 ): Promise<ExplainResult> {
-  const connector = await openDuckDb(options.data, options.files ?? {});
+  const override =
+    options.graphFile === undefined ? undefined : await readGraphFile(options.graphFile);
+  const location = dataLocation(options, override?.data);
+  const connector = await openDuckDb(location.path, location.files);
   try {
-    const override =
-      options.graphFile === undefined ? undefined : await readGraphFile(options.graphFile);
     const { graph } = await inferGraph(connector, {
       override,
       overrideSource: options.graphFile,
@@ -56,6 +63,23 @@ export async function explainOnSource(
   } finally {
     await connector.close();
   }
+}
+
+/** The data to read: `options.data`, else the location recorded in the graph file. */
+function dataLocation(
+  options: ExplainSourceOptions,
+  recorded: DataLocation | undefined,
+): { path: string; files: DuckDbOptions } {
+  if (options.data !== undefined) return { path: options.data, files: options.files ?? {} };
+  if (recorded === undefined || options.graphFile === undefined) {
+    return raise('CONTROL_INVALID_ARGUMENT', {
+      name: '--data',
+      expected: 'a data source, or a graph file written by `prequel inspect` (it records one)',
+      received: options.graphFile === undefined ? 'neither' : `${options.graphFile} without "data"`,
+    });
+  }
+  const path = resolve(dirname(options.graphFile), recorded.path);
+  return { path, files: { ...recorded.files, ...options.files } };
 }
 
 /** Runs each split's label SQL and counts the rows (temporal plans only). */

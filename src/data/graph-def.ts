@@ -76,3 +76,20 @@ export function findTable(graph: GraphDef, name: string): TableDef | undefined {
 export function findColumn(table: TableDef, name: string): ColumnDef | undefined {
   return table.columns.find((c) => c.name === name);
 }
+
+/**
+ * Where a graph's data lives and how to read it: written into the graph file by `prequel
+ * inspect`, so later commands can take the graph file alone. Not part of the graph's identity.
+ */
+export interface DataLocation {
+  /** A directory of CSV/Parquet/JSON files, one such file, or a .duckdb file. */
+  path: string;
+  /** How CSV files are read. */
+  files?: {
+    delimiter?: string;
+    header?: boolean;
+    nullStrings?: string[];
+    encoding?: 'utf-8' | 'latin-1' | 'utf-16';
+    quote?: string;
+  };
+}

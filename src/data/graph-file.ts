@@ -5,6 +5,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type {
   ColumnDef,
+  DataLocation,
   DerivedTimeDef,
   ForeignKeyDef,
   GraphDef,
@@ -26,6 +27,8 @@ export interface TableOverride {
 
 export interface GraphOverride {
   version?: 1;
+  /** Where the data lives (written by `prequel inspect`); a relative path is from the file. */
+  data?: DataLocation;
   /** Keep only the tables listed below (default: every table of the source). */
   onlyListed?: boolean;
   tables?: TableOverride[];
@@ -61,6 +64,9 @@ export function checkOverride(value: unknown, where = 'the graph override'): Gra
   if (typeof value !== 'object' || value === null) fail('expected a JSON object');
   const override = value as GraphOverride;
   if (override.version !== undefined && override.version !== 1) fail('expected "version": 1');
+  if (override.data !== undefined && typeof override.data?.path !== 'string') {
+    fail('"data" must be an object with a "path" string');
+  }
   if (override.tables !== undefined && !Array.isArray(override.tables))
     fail('"tables" must be a list');
   for (const table of override.tables ?? []) {
@@ -82,10 +88,15 @@ export function checkOverride(value: unknown, where = 'the graph override'): Gra
   return override;
 }
 
-/** Writes a graph file atomically (temp file + rename). */
-export async function writeGraphFile(path: string, graph: GraphDef): Promise<void> {
+/** Writes a graph file atomically (temp file + rename), recording `data` when given. */
+export async function writeGraphFile(
+  path: string,
+  graph: GraphDef,
+  data?: DataLocation,
+): Promise<void> {
   const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, `${JSON.stringify(graph, null, 2)}\n`);
+  const content = data === undefined ? graph : { ...graph, data };
+  await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`);
   await rename(temp, path);
 }
 

@@ -1,11 +1,12 @@
 // `prequel explain`: compiles a query against a data source read directly, prints the plan with
 // split sizes, and rejects bad flags with coded errors.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerExplain } from '../../src/control/cli/explain.js';
+import { inspectSource } from '../../src/control/cli/inspect.js';
 import { generateDemo } from '../../src/demo/generate.js';
 import { PrequelError } from '../../src/errors/index.js';
 import { f1RawDir, REPO_ROOT } from '../data/helpers.js';
@@ -106,6 +107,24 @@ describe('prequel explain', () => {
         ]),
       ),
     ).toMatch(/^PQL_/);
+  });
+
+  it('reads the data a graph file written by inspect records, so --graph suffices', async () => {
+    const graphFile = path.join(demo, 'graph-file', 'graph.json');
+    mkdirSync(path.dirname(graphFile));
+    await inspectSource(demo, { out: graphFile });
+    const query = 'PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id';
+    const direct = await explain([query, '--data', demo, '--json']);
+    const viaFile = await explain([query, '--graph', graphFile, '--json']);
+    expect(JSON.parse(viaFile).examples).toEqual(JSON.parse(direct).examples);
+  });
+
+  it('asks for --data when neither a source nor a graph file recording one is given', async () => {
+    const query = 'PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id';
+    expect(await codeOf(explain([query]))).toBe('CONTROL_INVALID_ARGUMENT');
+    const bare = path.join(demo, 'bare.json');
+    writeFileSync(bare, JSON.stringify({ version: 1, tables: [] }));
+    expect(await codeOf(explain([query, '--graph', bare]))).toBe('CONTROL_INVALID_ARGUMENT');
   });
 
   it('names a missing data directory', async () => {

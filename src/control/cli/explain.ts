@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// `prequel explain "<query>" --data <source>`: compiles a predictive query against a data source
-// and prints the plan: task type, entity set, anchors and split sizes, the generated label SQL,
-// and the sampling and model defaults.
+// `prequel explain "<query>" --data <source> | --graph <file>`: compiles a predictive query
+// against a data source and prints the plan: task type, entity set, anchors and split sizes, the
+// generated label SQL, and the sampling and model defaults.
 import type { Command } from 'commander';
 import { raise } from '../../errors/index.js';
 import { explainOnSource } from '../explain.js';
@@ -62,6 +62,13 @@ export function splitFromFlags(flags: Record<string, unknown>): SplitOptions {
   return split;
 }
 
+/** File options given on the command line only, to override those a graph file records. */
+function explicitFileOptions(flags: Record<string, unknown>) {
+  const given = fileOptionsFrom(flags);
+  if (flags.header !== false) delete given.header;
+  return given;
+}
+
 /** Adds the split flags shared by explain and train. */
 export function withSplitOptions(command: Command): Command {
   return command
@@ -86,19 +93,22 @@ export function registerExplain(
       '<query>',
       'the predictive query, e.g. "PREDICT COUNT(orders.*, 0, 30, days) > 0 FOR EACH customers.id"',
     )
-    .requiredOption(
+    .option(
       '--data <source>',
       'a directory of .csv/.parquet/.json files, one such file, or a .duckdb file',
     )
-    .option('--graph <file>', 'graph file merged over the inferred graph (see `prequel inspect`)')
+    .option(
+      '--graph <file>',
+      'graph file merged over the inferred graph; alone, the data it records (`prequel inspect`)',
+    )
     .option('--no-count', 'do not run the label SQL to count the examples of each split')
     .option('--json', 'print JSON');
   withSplitOptions(command);
   return withFileOptions(command).action(async (query: string, flags: Record<string, unknown>) => {
     const result = await explainOnSource(query, {
-      data: String(flags.data),
+      data: flags.data as string | undefined,
       graphFile: flags.graph as string | undefined,
-      files: fileOptionsFrom(flags),
+      files: flags.data === undefined ? explicitFileOptions(flags) : fileOptionsFrom(flags),
       plan: { split: splitFromFlags(flags) },
       countExamples: flags.count !== false,
     });
