@@ -166,12 +166,25 @@ function checkFinite(op: string, data: ArrayLike<number>): void {
   }
 }
 
+/** Throws GNN_BAD_ARGUMENT unless every dimension of `shape` is a non-negative integer. */
+function checkShape(op: string, shape: readonly number[]): void {
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    raise('GNN_BAD_ARGUMENT', {
+      op,
+      arg: 'shape',
+      expected: 'non-negative integers',
+      received: `[${shape.join(', ')}]`,
+    });
+  }
+}
+
 /** A float tensor [rows, cols] from host values; NaN or infinity throws GNN_NAN. */
 export function tensor(
   backend: Backend,
   data: ArrayLike<number>,
   shape: readonly [number, number],
 ): Tensor {
+  checkShape('tensor', shape);
   if (data.length !== shape[0] * shape[1]) {
     raise('GNN_SHAPE_MISMATCH', {
       op: 'tensor',
@@ -193,6 +206,7 @@ export function indexTensor(backend: Backend, data: ArrayLike<number>): Tensor {
 
 /** A float tensor of `shape` filled with value. */
 export function full(backend: Backend, shape: readonly [number, number], value: number): Tensor {
+  checkShape('full', shape);
   return new Tensor(backend, backend.fill(shape[0] * shape[1], value), shape);
 }
 

@@ -56,6 +56,10 @@ describe.each(backends)('bad input on %s', (_, make) => {
           'GNN_SHAPE_MISMATCH',
         );
         expect(await codeOf(() => tensor(b, [1, 2, 3], [2, 2]))).toBe('GNN_SHAPE_MISMATCH');
+        // Dimensions must be non-negative integers, whatever the data length.
+        expect(await codeOf(() => tensor(b, [], [-1, 0]))).toBe('GNN_BAD_ARGUMENT');
+        expect(await codeOf(() => tensor(b, [1, 2], [0.5, 4]))).toBe('GNN_BAD_ARGUMENT');
+        expect(await codeOf(() => full(b, [2, -3], 0))).toBe('GNN_BAD_ARGUMENT');
         expect(await codeOf(() => a.item())).toBe('GNN_SHAPE_MISMATCH');
         const csr = { rowptr: indexTensor(b, [0, 1]), col: null, numGroups: 2 };
         expect(await codeOf(() => segmentMean(a, csr))).toBe('GNN_SHAPE_MISMATCH');
