@@ -70,7 +70,7 @@ export type { Backend, BackendName, Storage } from './gnn/backend.js';
 export { createCpuBackend, type CpuBackendOptions } from './gnn/cpu-backend.js';
 export { createReferenceBackend } from './gnn/reference-backend.js';
 export { createBestBackend } from './gnn/webgpu/select.js';
-export { Tensor, scope, tensor, parameter, liveTensors } from './gnn/tensor.js';
+export { Tensor, scope, tensor, indexTensor, full, parameter, liveTensors } from './gnn/tensor.js';
 export { Adam, adamW, lrSchedule } from './gnn/optim.js';
 
 // Evaluation, checkpoints, reports and demo data.
