@@ -3,12 +3,12 @@
 // gather, and one GraphSAGE training step on W1 / W2-shaped batches, next to this machine's
 // measured BLAS peak (a large sgemm) and copy bandwidth, and the peer's train step from
 // ../shared/benchmarks/peers.md. Run: npx tsx bench/compute.ts [--quick] [--threads=1,2]
-import os from 'node:os';
 import type { Backend, Storage } from '../src/gnn/backend.js';
 import { createCpuBackend } from '../src/gnn/cpu-backend.js';
 import { Rng } from '../src/gnn/random.js';
 import { native } from '../src/native/index.js';
 import { batchShapes, trainBench } from './compute-train.js';
+import { machineLines } from './report.js';
 
 const quick = process.argv.includes('--quick');
 const threadsArg = process.argv.find((a) => a.startsWith('--threads='));
@@ -182,14 +182,8 @@ function copyBandwidth(): number {
   return (2 * workloads.copyBytes) / times[2]! / 1e6;
 }
 
-const cpu = os.cpus();
 console.log(`prequel compute benchmark ${quick ? '(--quick sizes)' : '(full sizes)'}`);
-console.log(
-  `date ${new Date().toISOString()}, node ${process.version}, ${os.platform()} ${os.arch()}`,
-);
-console.log(
-  `cpu ${cpu[0]?.model ?? '?'} x ${cpu.length}, memory ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
-);
+for (const line of machineLines()) console.log(line);
 console.log(`copy bandwidth (memcpy, 1 thread, read + write): ${f1(copyBandwidth())} GB/s`);
 console.log('the CPU is shared with other processes: figures are noisy; compare ratios in one run');
 

@@ -16,6 +16,7 @@ import { readGraphFile } from '../src/data/graph-file.js';
 import { materialise } from '../src/data/materialise.js';
 import { loadStage } from '../src/data/load-store.js';
 import { quoteLiteral } from '../src/data/sql.js';
+import { machineLines } from './report.js';
 
 const quick = process.argv.includes('--quick');
 const limitAt = process.argv.indexOf('--memory-limit');
@@ -43,7 +44,8 @@ const uniform = (i: string, stream: number) =>
 
 /** A Zipf-like rank (P(r) ~ r^-a, inverse CDF of the continuous law), permuted over 1..n. */
 function zipfKey(i: string, stream: number, n: number, a: number): string {
-  const rank = `LEAST(${n} - 1, CAST(floor(${n} * pow(${uniform(i, stream)}, ${1 / (1 - a)})) AS BIGINT))`;
+  const draw = `pow(${uniform(i, stream)}, ${1 / (1 - a)})`;
+  const rank = `LEAST(${n} - 1, CAST(floor(${n} * ${draw}) AS BIGINT))`;
   // Multiplying by a prime coprime with n permutes 0..n-1, so popular ranks land on spread ids.
   return `1 + (${rank} * 1000003) % ${n}`;
 }
@@ -52,21 +54,27 @@ async function generate(dir: string): Promise<number> {
   const db = await openDuckDb(':memory:');
   const t0 = performance.now();
   try {
-    const time = (i: string, s: number) =>
-      `make_timestamp(CAST((${W3.timeStart} + floor(${uniform(i, s)} * ${W3.timeSpan})) * 1000000 AS BIGINT))`;
+    const time = (i: string, s: number) => {
+      const seconds = `${W3.timeStart} + floor(${uniform(i, s)} * ${W3.timeSpan})`;
+      return `make_timestamp(CAST((${seconds}) * 1000000 AS BIGINT))`;
+    };
     const write = (sql: string, file: string) =>
       db.execute(`COPY (${sql}) TO ${quoteLiteral(join(dir, file))} (FORMAT parquet)`);
     await write(
-      `SELECT range + 1 AS customerId, ${time('range', 1)} AS created_at FROM range(${W3.customers})`,
+      `SELECT range + 1 AS customerId, ${time('range', 1)} AS created_at ` +
+        `FROM range(${W3.customers})`,
       'customers.parquet',
     );
     await write(
-      `SELECT range + 1 AS productId, ${time('range', 2)} AS created_at, ${uniform('range', 3)} * 100 AS price FROM range(${W3.products})`,
+      `SELECT range + 1 AS productId, ${time('range', 2)} AS created_at, ` +
+        `${uniform('range', 3)} * 100 AS price FROM range(${W3.products})`,
       'products.parquet',
     );
     await write(
-      `SELECT range + 1 AS transactionId, ${zipfKey('range', 4, W3.customers, W3.customerSkew)} AS customerId, ` +
-        `${zipfKey('range', 5, W3.products, W3.productSkew)} AS productId, ${time('range', 6)} AS created_at, ` +
+      `SELECT range + 1 AS transactionId, ` +
+        `${zipfKey('range', 4, W3.customers, W3.customerSkew)} AS customerId, ` +
+        `${zipfKey('range', 5, W3.products, W3.productSkew)} AS productId, ` +
+        `${time('range', 6)} AS created_at, ` +
         `${uniform('range', 7)} * 50 AS amount FROM range(${W3.transactions})`,
       'transactions.parquet',
     );
@@ -135,14 +143,12 @@ async function w3(): Promise<void> {
       console.log(
         `| rows (all tables) / FK edges | ${rows.toLocaleString()} / ${edges.toLocaleString()} | |`,
       );
-      console.log(
-        `| fact rows per second (wall) | ${Math.round(W3.transactions / seconds).toLocaleString()} | |`,
-      );
+      const perWall = Math.round(W3.transactions / seconds).toLocaleString();
+      console.log(`| fact rows per second (wall) | ${perWall} | |`);
       const perCpu = Math.round(W3.transactions / (c2 - c1)).toLocaleString();
       console.log(`| fact rows per CPU second | ${perCpu} | |`);
-      console.log(
-        `| peak RSS before / after (process, DuckDB included) | ${mib(rssBefore)} / ${mib(peakRss())} | |`,
-      );
+      const rss = `${mib(rssBefore)} / ${mib(peakRss())}`;
+      console.log(`| peak RSS before / after (process, DuckDB included) | ${rss} | |`);
       console.log(`| peak JS heap + array buffers during materialise | ${mib(heapPeak)} | |`);
       const t2 = performance.now();
       const loaded = await loadStage(stage);
@@ -198,17 +204,11 @@ async function f1(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log('# prequel materialisation benchmark');
-  console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30)} GiB`);
+  for (const line of machineLines()) console.log(line);
   console.log(
-    `node ${process.version}, ${new Date().toISOString()}, load ${os
-      .loadavg()
-      .map((l) => fmt(l, 2))
-      .join(' ')}`,
-  );
-  console.log(
-    `W3: ${W3.transactions.toLocaleString()} transactions, ${W3.customers.toLocaleString()} customers, ` +
+    `W3: ${W3.transactions.toLocaleString()} transactions, ` +
+      `${W3.customers.toLocaleString()} customers, ` +
       `${W3.products.toLocaleString()} products${quick ? ' (--quick)' : ''}, ` +
       `DuckDB memory_limit ${memoryLimit}`,
   );

@@ -12,6 +12,7 @@ import { sampleSync, SamplerPool, type SampleOptions } from '../src/sampler/inde
 import { GraphStore } from '../src/store/graph-store.js';
 import { generate, TIME_SPAN, TIME_START, type WorkloadName } from './gen/workloads.js';
 import { Rng } from './gen/random.js';
+import { machineLines, markdownRow, markdownTable } from './report.js';
 import {
   BATCH_SIZE,
   CASES,
@@ -35,7 +36,9 @@ const workloads = (arg('workloads') ?? 'W1,W2,W3').split(',') as WorkloadName[];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number | undefined, d = 2) => (x === undefined ? '—' : x.toFixed(d));
-const int = (x: number | undefined) => (x === undefined ? '—' : Math.round(x).toLocaleString('en'));
+function int(x: number | undefined): string {
+  return x === undefined ? '—' : Math.round(x).toLocaleString('en');
+}
 
 interface Row {
   workload: WorkloadName;
@@ -151,42 +154,62 @@ async function runWorkload(workload: WorkloadName, seedType: string, modes: Mode
   return rows;
 }
 
+const COLUMNS = [
+  'workload',
+  'mode',
+  'edges/batch',
+  'peer edges/batch',
+  'M 1 thread',
+  'best batch',
+  'peer M',
+  'ratio',
+  'ratio (best)',
+  'M 2 threads',
+  'M 2 workers',
+  'peer M (2)',
+  'ratio (2 workers)',
+];
+
 function printHeader(): void {
-  const cpus = os.cpus();
   console.log('# prequel sampling benchmark');
+  for (const line of machineLines()) console.log(line);
   console.log(
-    `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB`,
-  );
-  console.log(
-    `node ${process.version}, ${new Date().toISOString()}, load average ${os
-      .loadavg()
-      .map((l) => fmt(l))
-      .join(' ')}`,
-  );
-  console.log(
-    `scale ${scale}${quick ? ' (--quick)' : ''}, fanouts [${FANOUTS.join(', ')}], batches of ${BATCH_SIZE} seeds, ` +
-      `median of ${batches} batches; M = million sampled edges per second`,
+    `scale ${scale}${quick ? ' (--quick)' : ''}, fanouts [${FANOUTS.join(', ')}], ` +
+      `batches of ${BATCH_SIZE} seeds, median of ${batches} batches; ` +
+      'M = million sampled edges per second',
   );
   if (scale !== 1)
     console.log('peer figures are for scale 1: ratios at other scales are indicative only');
-  console.log(
-    `targets: >= ${TARGET.oneThread}x the peer at 1 thread, >= ${TARGET.twoWorkers}x with 2 workers`,
-  );
+  const { oneThread, twoWorkers } = TARGET;
+  console.log(`targets: >= ${oneThread}x the peer at 1 thread, >= ${twoWorkers}x with 2 workers`);
   console.log('');
-  console.log(
-    '| workload | mode | edges/batch | peer edges/batch | M 1 thread | best batch | peer M | ratio | ratio (best) | M 2 threads | M 2 workers | peer M (2) | ratio (2 workers) |',
-  );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const line of markdownTable(COLUMNS, [])) console.log(line);
+}
+
+function ratio(x: number, peer: number | undefined): string {
+  return peer === undefined ? '—' : `${fmt(x / peer, 1)}x`;
 }
 
 function printRow(r: Row): void {
-  const p1 = PEER[`${r.workload}/${r.mode}/1`];
-  const p2 = PEER[`${r.workload}/${r.mode}/2`];
-  const ratio = (x: number, p: number | undefined) => (p === undefined ? '—' : `${fmt(x / p, 1)}x`);
+  const p1 = PEER[`${r.workload}/${r.mode}/1`]?.mEdgesPerSec;
+  const p2 = PEER[`${r.workload}/${r.mode}/2`]?.mEdgesPerSec;
+  const peerEdges = PEER[`${r.workload}/${r.mode}/1`]?.edgesPerBatch;
   console.log(
-    `| ${r.workload} | ${r.mode} | ${int(r.edgesPerBatch)} | ${int(p1?.edgesPerBatch)} | ${fmt(r.one)} | ${fmt(r.oneBest)} | ${fmt(p1?.mEdgesPerSec)} | ` +
-      `${ratio(r.one, p1?.mEdgesPerSec)} | ${ratio(r.oneBest, p1?.mEdgesPerSec)} | ${fmt(r.twoThreads)} | ${fmt(r.twoWorkers)} | ${fmt(p2?.mEdgesPerSec)} | ` +
-      `${ratio(r.twoWorkers, p2?.mEdgesPerSec)} |`,
+    markdownRow([
+      r.workload,
+      r.mode,
+      int(r.edgesPerBatch),
+      int(peerEdges),
+      fmt(r.one),
+      fmt(r.oneBest),
+      fmt(p1),
+      ratio(r.one, p1),
+      ratio(r.oneBest, p1),
+      fmt(r.twoThreads),
+      fmt(r.twoWorkers),
+      fmt(p2),
+      ratio(r.twoWorkers, p2),
+    ]),
   );
 }
 

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { GraphStore } from '../src/store/graph-store.js';
 import { generate, type WorkloadName } from './gen/workloads.js';
+import { machineLines, markdownRow, markdownTable } from './report.js';
 
 /** The peer's figures (PyG 2.5.3 + pyg-lib 0.4.0, peers.md): build seconds and bytes per edge. */
 const PEER = {
@@ -28,23 +29,29 @@ const threads = argValue('threads', os.cpus().length);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number, d = 2) => x.toFixed(d);
 
+const COLUMNS = [
+  'workload',
+  'stored edges',
+  'build s (median)',
+  'cpu s',
+  'peer s',
+  'speedup',
+  'target',
+  'bytes/edge',
+  'peer bytes/edge',
+  'total MiB',
+];
+
 function header(): void {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`# prequel store build benchmark`);
-  console.log(`machine: ${cpu}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB`);
-  console.log(`node ${process.version}, ${new Date().toISOString()}`);
+  for (const line of machineLines()) console.log(line);
+  const note = scale !== 1 ? ', peer ratios only at scale 1' : '';
   console.log(
-    `scale ${scale}${quick ? ' (--quick)' : ''}${scale !== 1 ? ', peer ratios only at scale 1' : ''}, ` +
-      `threads ${threads}, median of ${runs} builds, load average ${os
-        .loadavg()
-        .map((l) => fmt(l))
-        .join(' ')}`,
+    `scale ${scale}${quick ? ' (--quick)' : ''}${note}, threads ${threads}, ` +
+      `median of ${runs} builds`,
   );
   console.log('');
-  console.log(
-    '| workload | stored edges | build s (median) | cpu s | peer s | speedup | target | bytes/edge | peer bytes/edge | total MiB |',
-  );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const line of markdownTable(COLUMNS, [])) console.log(line);
 }
 
 async function run(name: WorkloadName): Promise<void> {
@@ -66,9 +73,18 @@ async function run(name: WorkloadName): Promise<void> {
   const peer = scale !== 1 ? null : PEER.buildSeconds[name];
   const speedup = peer === null ? 'n/a' : `${fmt(peer / seconds, 1)}x`;
   console.log(
-    `| ${name} | ${memory.numEdges.toLocaleString('en-US')} | ${fmt(seconds, 3)} | ${fmt(median(cpuTimes), 3)} | ${peer ?? 'n/a'} | ${speedup} | ` +
-      `>= ${TARGET.buildSpeedup}x | ${fmt(memory.bytesPerEdge)} | ${PEER.bytesPerEdgeWithTime} | ` +
-      `${fmt(memory.totalBytes / 2 ** 20, 1)} |`,
+    markdownRow([
+      name,
+      memory.numEdges.toLocaleString('en-US'),
+      fmt(seconds, 3),
+      fmt(median(cpuTimes), 3),
+      peer ?? 'n/a',
+      speedup,
+      `>= ${TARGET.buildSpeedup}x`,
+      fmt(memory.bytesPerEdge),
+      PEER.bytesPerEdgeWithTime,
+      fmt(memory.totalBytes / 2 ** 20, 1),
+    ]),
   );
 }
 

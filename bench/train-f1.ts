@@ -10,7 +10,7 @@
 //     [--aggregation sum|mean] [--dropout 0.1]
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ import { createCpuBackend } from '../src/gnn/cpu-backend.js';
 import { evaluate, horizonMicros } from '../src/train/evaluate.js';
 import { entityIndex, queryLabels } from '../src/train/labels.js';
 import { train } from '../src/train/trainer.js';
+import { machineLines } from './report.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RAW = resolve(ROOT, '../shared/data/f1/raw');
@@ -80,10 +81,8 @@ try {
   const timeRange = (await readTimeRange(db, graph)) ?? undefined;
   const testStart = ts('2010-01-01');
   const index = await entityIndex(stage, 'drivers');
-  console.log(
-    `${new Date().toISOString()}, ${cpus()[0]?.model} x ${cpus().length}, node ${process.version}, ` +
-      `cpu backend ${args.threads} threads; ${JSON.stringify(args)}`,
-  );
+  for (const line of machineLines()) console.log(line);
+  console.log(`cpu backend ${args.threads} threads; ${JSON.stringify(args)}`);
   console.log(`data loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const rows: string[] = [];
   for (const name of args.tasks.split(',') as (keyof typeof TASKS)[]) {
@@ -147,7 +146,8 @@ try {
     }
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     rows.push(
-      `| ${name} (${task.metric}) | ${sizes.join(' / ')} | ${values.map((v) => v.toFixed(3)).join(', ')} | ` +
+      `| ${name} (${task.metric}) | ${sizes.join(' / ')} | ` +
+        `${values.map((v) => v.toFixed(3)).join(', ')} | ` +
         `**${mean.toFixed(3)}** | ${task.published.join(' / ')} | ${baseline} | ` +
         `${times.map((t) => t.toFixed(0)).join(', ')} s |`,
     );

@@ -6,7 +6,6 @@
 // (lavapipe) every figure is a CPU figure.
 // Usage: npx tsx bench/webgpu.ts [--quick] [--repeats N] [--json FILE]
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import type { Backend, Storage } from '../src/gnn/backend.js';
 import { Rng } from '../src/gnn/random.js';
 import { WebGpuBackend } from '../src/gnn/webgpu/backend.js';
@@ -17,6 +16,7 @@ import {
   uploadBatch,
   type SageBatchShape,
 } from './webgpu-sage.js';
+import { machineLines, markdownRow } from './report.js';
 
 const quick = process.argv.includes('--quick');
 const jsonAt = process.argv.indexOf('--json');
@@ -79,7 +79,8 @@ function fits(gpu: WebGpuBackend, bytes: number): boolean {
 }
 
 function skip(kernel: string, size: string, bytes: number, gpu: WebGpuBackend): void {
-  const note = `skipped: ${(bytes / 2 ** 20).toFixed(0)} MiB > limit ${(gpu.maxBufferBytes / 2 ** 20).toFixed(0)} MiB`;
+  const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+  const note = `skipped: ${mib(bytes)} MiB > limit ${mib(gpu.maxBufferBytes)} MiB`;
   rows.push({ kernel, size, ms: null, gflops: null, gbs: null, note });
 }
 
@@ -203,12 +204,9 @@ async function cpuBaseline(): Promise<Backend | string> {
 const gpu = await WebGpuBackend.create();
 try {
   const a = gpu.adapter;
-  const cpus = os.cpus();
   const lines = [
     `# prequel WebGPU benchmark${quick ? ' (--quick)' : ''}`,
-    `date: ${new Date().toISOString()}`,
-    `node: ${process.version}, ${os.platform()} ${os.arch()}`,
-    `machine: ${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    ...machineLines(),
     `adapter: ${a.vendor} / ${a.architecture} / ${a.device} / ${a.description}`,
     a.software
       ? 'NOTE: software adapter (lavapipe): every figure below is a CPU figure, not a GPU one.'
@@ -244,7 +242,7 @@ try {
   for (const r of rows) {
     const ofCopy = r.gbs === null ? '-' : `${((100 * r.gbs) / copyGbs).toFixed(0)}%`;
     lines.push(
-      `| ${r.kernel} | ${r.size} | ${fmt(r.ms)} | ${fmt(r.gflops)} | ${fmt(r.gbs)} | ${ofCopy} | ${r.note} |`,
+      markdownRow([r.kernel, r.size, fmt(r.ms), fmt(r.gflops), fmt(r.gbs), ofCopy, r.note]),
     );
   }
   process.stdout.write(lines.join('\n') + '\n');

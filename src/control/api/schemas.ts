@@ -239,8 +239,10 @@ export const TrainInput = Type.Object(
 );
 
 const AnchorTime = Type.String({
+  // A date, optionally a time with fractional seconds, optionally a zone.
   pattern:
-    '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$',
+    '^[0-9]{4}-[0-9]{2}-[0-9]{2}' +
+    '([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$',
   description: 'ISO 8601 date or instant; predictions see nothing later than this',
   examples: ['2024-01-01T00:00:00Z'],
 });

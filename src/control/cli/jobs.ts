@@ -29,9 +29,10 @@ interface ShowOptions extends CommonOptions {
 }
 
 function describeJob(job: JobRecord): string {
+  const progressNote = job.progressMessage ? ` ${job.progressMessage}` : '';
   const lines = [
     `job ${job.id} (${job.kind}): ${job.state}`,
-    `  progress  ${Math.round(job.progress * 100)}%${job.progressMessage ? ` ${job.progressMessage}` : ''}`,
+    `  progress  ${Math.round(job.progress * 100)}%${progressNote}`,
     `  created   ${job.createdAt}`,
     `  started   ${job.startedAt ?? '-'}`,
     `  finished  ${job.finishedAt ?? '-'}`,

@@ -90,7 +90,8 @@ export function registerServeCommand(program: Command): void {
       }
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : options.port;
-      const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+      const url = `http://${host}:${port}`;
       if (options.json === true) {
         process.stdout.write(
           JSON.stringify({ event: 'listening', url, workspace: prequel.layout.root }) + '\n',
