@@ -34,6 +34,16 @@ import type {
   PredictJobParams,
   TrainJobParams,
 } from './control/jobs/params.js';
+import { explainPlan, planToJson } from './control/pql/explain.js';
+import { compilePlan, parseQuery, readTimeRange, validateQuery } from './control/pql/index.js';
+import { countExamples, type SplitCounts } from './control/explain.js';
+import { checkOverride, type GraphOverride } from './data/graph-file.js';
+import { inferGraph } from './data/infer.js';
+import { validateGraph, type ValidationReport } from './data/validate.js';
+import { PIPELINE_JOB_KINDS } from './pipeline/jobs/kinds.js';
+import { ModelSession, type PredictionRow } from './pipeline/predict.js';
+import { checkTrainSettings, splitOf, type TrainSettings } from './pipeline/settings.js';
+import { normaliseSourceInput, openSource } from './pipeline/source.js';
 
 /** A pino-compatible logger; the library logs only through one it is given. */
 export interface Logger {
@@ -81,13 +91,17 @@ export interface TrainRequest {
   query: string;
   /** Graph definition version (default: latest). */
   graphVersion?: number;
-  options?: Record<string, unknown>;
+  /** Run mode, model and split settings (see TrainSettings); checked before the job is queued. */
+  options?: TrainSettings | Record<string, unknown>;
 }
 
 export interface PredictRequest {
   model: string;
-  /** ISO 8601 instant; predictions see nothing later than this. */
-  anchorTime: string;
+  /**
+   * ISO 8601 instant; predictions see nothing later than this. Default: the latest timestamp
+   * of the tables the query's target reads.
+   */
+  anchorTime?: string;
   formats?: PredictionFormat[];
   /**
    * Entity ids to predict for, streamed (a CSV with one id column, or an Arrow IPC stream);
@@ -105,6 +119,41 @@ export interface PredictEntitiesRequest {
 export interface ExplainRequest {
   source: string;
   query: string;
+  /** Graph definition version (default: latest). */
+  graphVersion?: number;
+  /** Split settings, as for training (validationStart, testStart, evalAnchors, cutoff). */
+  options?: TrainSettings | Record<string, unknown>;
+  /** Run each split's label SQL and count its examples. */
+  countExamples?: boolean;
+}
+
+export interface ExplainResponse {
+  /** The plan as JSON (task, entity, target, splits with SQL, prediction SQL, warnings). */
+  plan: Record<string, unknown>;
+  /** The plan as the CLI prints it. */
+  text: string;
+  examples: SplitCounts | null;
+}
+
+export interface InspectResponse {
+  graph: GraphVersion;
+  /** False when the inferred definition equals the latest stored version. */
+  created: boolean;
+  report: ValidationReport;
+}
+
+export interface PredictEntitiesResponse {
+  modelId: string;
+  anchorTime: string;
+  task: string;
+  predictions: PredictionRow[];
+}
+
+export interface ModelFiles {
+  /** Absolute path of the model file (network weights, plan and settings). */
+  model: string;
+  /** Absolute path of the HTML report, or null for a model recorded without one. */
+  report: string | null;
 }
 
 export interface PredictionFileInfo {
@@ -117,10 +166,9 @@ export interface PredictionFileInfo {
 
 /**
  * The job kinds every instance registers: the data engine's `materialise`, the trainer's `train`
- * and `evaluate`, the predictor's `predict` (see BUILTIN_JOB_KINDS). Until a component is
- * connected here, the facade method that schedules its work answers CONTROL_NOT_AVAILABLE.
+ * and `evaluate`, the predictor's `predict` (src/pipeline/jobs).
  */
-const BUILTIN_JOB_KIND_DEFS: readonly JobKindDef[] = [];
+const BUILTIN_JOB_KIND_DEFS: readonly JobKindDef[] = PIPELINE_JOB_KINDS;
 
 /** Most entity ids one synchronous prediction call accepts. */
 export const MAX_SYNC_PREDICT_IDS = 1000;
@@ -131,6 +179,8 @@ export class Prequel {
   private readonly meta: MetadataStore;
   private readonly registry = new JobKindRegistry();
   private readonly orchestrator: Orchestrator;
+  /** Models loaded for synchronous predictions, by model id. */
+  private readonly sessions = new Map<string, Promise<ModelSession>>();
   private closed = false;
 
   private constructor(
@@ -203,8 +253,32 @@ export class Prequel {
 
   // Data sources and graph definitions.
 
+  /** Registers a source; a DuckDB path is made absolute and must exist. */
   async registerSource(input: SourceInput): Promise<SourceRecord> {
-    return this.ensureOpen().sources.create(input);
+    const meta = this.ensureOpen();
+    return meta.sources.create(await normaliseSourceInput(input));
+  }
+
+  /**
+   * Infers the graph of a source (merging `override`, e.g. a graph file's content), validates it
+   * against the data, and stores it as the source's next graph version when it changed.
+   */
+  async inspectSource(
+    source: string,
+    options: { override?: GraphOverride | unknown } = {},
+  ): Promise<InspectResponse> {
+    const record = this.ensureOpen().sources.get(source);
+    const override =
+      options.override === undefined ? undefined : checkOverride(options.override, 'override');
+    const connector = await openSource(record);
+    try {
+      const { graph } = await inferGraph(connector, { override });
+      const report = await validateGraph(connector, graph);
+      const { graph: version, created } = this.ensureOpen().graphs.put(BigInt(record.id), graph);
+      return { graph: version, created, report };
+    } finally {
+      await connector.close();
+    }
   }
 
   async listSources(): Promise<SourceRecord[]> {
@@ -348,11 +422,24 @@ export class Prequel {
     return this.orchestrator.submit('materialise', job);
   }
 
-  /** Checks a predictive query and describes the plan (task, labels, splits). */
-  async explain(request: ExplainRequest): Promise<never> {
-    this.ensureOpen().sources.get(request.source);
-    // Not yet: the query compiler is connected by the lead; until then explain is a 501.
-    return raise('CONTROL_NOT_AVAILABLE', { operation: 'explain', component: 'query compiler' });
+  /** Checks a predictive query against a source and describes the plan (task, labels, splits). */
+  async explain(request: ExplainRequest): Promise<ExplainResponse> {
+    const source = this.ensureOpen().sources.get(request.source);
+    const graph = await this.getGraph(source.id, request.graphVersion ?? 'latest');
+    const settings = checkTrainSettings(request.options);
+    const connector = await openSource(source);
+    try {
+      const def = graph.definition;
+      const plan = compilePlan(request.query, def, {
+        dialect: connector.dialect,
+        timeRange: (await readTimeRange(connector, def)) ?? undefined,
+        split: splitOf(settings),
+      });
+      const examples = request.countExamples ? await countExamples(connector, plan) : null;
+      return { plan: planToJson(plan), text: explainPlan(plan), examples };
+    } finally {
+      await connector.close();
+    }
   }
 
   /** Queues training of a predictive query on a source; the job records the model. */
@@ -360,13 +447,16 @@ export class Prequel {
     const source = this.ensureOpen().sources.get(request.source);
     this.requireKind('train', 'train', 'trainer');
     const graph = await this.getGraph(source.id, request.graphVersion ?? 'latest');
+    const options = checkTrainSettings(request.options);
+    // A query that cannot compile against the graph is refused now, not by a failed job.
+    validateQuery(parseQuery(request.query), graph.definition);
     const query = this.meta.queries.create(BigInt(source.id), request.query);
     const job: TrainJobParams = {
       source,
       graph,
       queryId: query.id,
       query: request.query,
-      options: request.options ?? {},
+      options: options as Record<string, unknown>,
     };
     return this.orchestrator.submit('train', job);
   }
@@ -375,16 +465,22 @@ export class Prequel {
   async evaluate(request: { model: string }): Promise<JobRecord> {
     const model = this.modelOrThrow(request.model);
     this.requireKind('evaluate', 'evaluate', 'trainer');
-    const job: EvaluateJobParams = { model };
+    const job: EvaluateJobParams = { model, ...this.modelInputs(model) };
     return this.orchestrator.submit('evaluate', job);
   }
 
   /** Queues batch inference at an anchor time; the job records a prediction set. */
   async predict(request: PredictRequest): Promise<JobRecord> {
     const model = this.modelOrThrow(request.model);
-    const anchorTime = checkAnchorTime(request.anchorTime);
+    const anchorTime =
+      request.anchorTime === undefined ? undefined : checkAnchorTime(request.anchorTime);
     this.requireKind('predict', 'predict', 'predictor');
-    const job: PredictJobParams = { model, anchorTime, formats: request.formats ?? ['parquet'] };
+    const job: PredictJobParams = {
+      model,
+      ...this.modelInputs(model),
+      ...(anchorTime === undefined ? {} : { anchorTime }),
+      formats: request.formats ?? ['parquet'],
+    };
     if (request.ids !== undefined) {
       const { stream, format, maxBytes, limitSetting } = request.ids;
       job.ids = { format, ...(await this.artifacts.putStream(stream, { maxBytes, limitSetting })) };
@@ -392,10 +488,13 @@ export class Prequel {
     return this.orchestrator.submit('predict', job);
   }
 
-  /** Predicts for a few entity ids at an anchor time, from a loaded model. */
-  async predictEntities(request: PredictEntitiesRequest): Promise<never> {
-    this.modelOrThrow(request.model);
-    checkAnchorTime(request.anchorTime);
+  /**
+   * Predicts for a few entity ids at an anchor time. The model is loaded on first use (with the
+   * source's data as materialised then) and stays loaded until close().
+   */
+  async predictEntities(request: PredictEntitiesRequest): Promise<PredictEntitiesResponse> {
+    const model = this.modelOrThrow(request.model);
+    const anchorTime = checkAnchorTime(request.anchorTime);
     if (
       !Array.isArray(request.ids) ||
       request.ids.length === 0 ||
@@ -407,11 +506,40 @@ export class Prequel {
         received: request.ids?.length,
       });
     }
-    // Not yet: model loading and in-process inference arrive with the trainer.
-    return raise('CONTROL_NOT_AVAILABLE', {
-      operation: 'predict for given ids',
-      component: 'predictor',
-    });
+    const ids = request.ids.map(String);
+    const session = await this.session(model);
+    const anchor = BigInt(Date.parse(anchorTime)) * 1000n;
+    const predictions = await session.predict(ids, anchor);
+    return { modelId: model.id, anchorTime, task: session.meta.task, predictions };
+  }
+
+  private session(model: ModelRecord): Promise<ModelSession> {
+    let session = this.sessions.get(model.id);
+    if (session === undefined) {
+      session = ModelSession.open(
+        { model, ...this.modelInputs(model), threads: 1 },
+        { workspace: this.layout.root, artifacts: this.artifacts },
+      ).then(({ session: s, connector }) => connector.close().then(() => s));
+      // A failed load is not cached: the next call tries again.
+      session.catch(() => this.sessions.delete(model.id));
+      this.sessions.set(model.id, session);
+    }
+    return session;
+  }
+
+  /** The source and graph version a model was trained on. */
+  private modelInputs(model: ModelRecord): { source: SourceRecord; graph: GraphVersion } {
+    const meta = this.ensureOpen();
+    const source = model.sourceId === null ? null : meta.sources.find(model.sourceId);
+    const graph = model.graphId === null ? null : meta.graphs.findById(BigInt(model.graphId));
+    if (source === null || graph === null) {
+      raise('CONTROL_INVALID_ARGUMENT', {
+        name: 'model',
+        expected: 'a model trained from a registered source and graph version',
+        received: `model ${model.id} without them`,
+      });
+    }
+    return { source, graph };
   }
 
   // Models and predictions.
@@ -422,6 +550,16 @@ export class Prequel {
 
   async getModel(id: string): Promise<ModelRecord> {
     return this.modelOrThrow(id);
+  }
+
+  /** Where a model's file and HTML report lie in the workspace (both must exist). */
+  async modelFiles(id: string): Promise<ModelFiles> {
+    const model = this.modelOrThrow(id);
+    const report = (model.metrics as { report?: { hash?: unknown } }).report;
+    return {
+      model: this.artifacts.resolveSync(model.checkpoint.hash),
+      report: typeof report?.hash === 'string' ? this.artifacts.resolveSync(report.hash) : null,
+    };
   }
 
   async listPredictionSets(
@@ -479,6 +617,10 @@ export class Prequel {
   /** Stops this instance's workers (their jobs are marked failed) and closes the database. */
   async close(): Promise<void> {
     if (this.closed) return;
+    for (const session of this.sessions.values()) {
+      await session.then((s) => s.close()).catch(() => undefined);
+    }
+    this.sessions.clear();
     await this.orchestrator.close();
     this.closed = true;
     this.meta.close();

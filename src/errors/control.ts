@@ -111,4 +111,23 @@ export const controlErrors = defineErrors({
     message: 'rate limit of {max} requests per {window} exceeded; retry in {retryAfter}',
   },
   CONTROL_INTERNAL: { status: 500, message: 'internal error: {detail}' },
+  CONTROL_SOURCE_SETTING_INVALID: {
+    status: 400,
+    message: 'data source {source}: setting {setting} must be {expected}, got {received}',
+  },
+  CONTROL_UNKNOWN_ENTITIES: {
+    status: 400,
+    message:
+      '{count} of the given ids are not rows of {table} (first: {examples}); give primary key ' +
+      'values of {table}',
+  },
+  CONTROL_TASK_UNSUPPORTED: {
+    status: 422,
+    message: 'the trainer cannot learn a {task} task yet; {hint}',
+  },
+  CONTROL_JOB_CANCELLED: { status: 409, message: 'the job was cancelled' },
+  CONTROL_NO_EXAMPLES: {
+    status: 422,
+    message: 'the {split} split of the query has no examples; {hint}',
+  },
 });

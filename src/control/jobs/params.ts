@@ -25,12 +25,18 @@ export interface TrainJobParams {
 
 export interface EvaluateJobParams {
   model: ModelRecord;
+  source: SourceRecord;
+  /** The graph definition version the model was trained on. */
+  graph: GraphVersion;
 }
 
 export interface PredictJobParams {
   model: ModelRecord;
-  /** Normalised ISO 8601 instant. */
-  anchorTime: string;
+  source: SourceRecord;
+  /** The graph definition version the model was trained on. */
+  graph: GraphVersion;
+  /** Normalised ISO 8601 instant; absent: the latest timestamp of the target's tables. */
+  anchorTime?: string;
   formats: PredictionFormat[];
   /** An uploaded file of entity ids (complete artifact); absent: all entities. */
   ids?: ArtifactRef & { format: 'csv' | 'arrow' };

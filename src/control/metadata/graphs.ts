@@ -111,6 +111,14 @@ export class GraphRepo {
     return row === undefined ? null : full(row);
   }
 
+  /** A version by its own id; null when there is none. */
+  findById(id: bigint): GraphVersion | null {
+    const row = this.db
+      .prepare<unknown[], GraphRow>('SELECT * FROM graph_definitions WHERE id = ?')
+      .get(id);
+    return row === undefined ? null : full(row);
+  }
+
   private latestRow(sourceId: bigint): GraphRow | undefined {
     return this.db
       .prepare<unknown[], GraphRow>(

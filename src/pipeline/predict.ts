@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: Apache-2.0
+// Batch inference with a trained model: for one anchor time, every entity the query's entity
+// filter admits at that time (or the entities named in an uploaded id file), predicted from the
+// graph as it was at the anchor (nothing later is sampled), written as CSV, Parquet, Arrow IPC
+// and JSON with the entity key and the anchor time on every row. A ModelSession keeps one model
+// loaded for synchronous predictions of a few given ids.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
+import type { GraphVersion } from '../control/metadata/graphs.js';
+import type { ModelRecord, PredictionFile, PredictionFormat } from '../control/metadata/models.js';
+import type { SourceRecord } from '../control/metadata/sources.js';
+import { compilePlan, readTimeRange, type QueryPlan } from '../control/pql/index.js';
+import type { Connector, ResultColumn } from '../data/connector.js';
+import { openDuckDb } from '../data/duckdb.js';
+import { quoteLiteral } from '../data/sql.js';
+import type { LoadedStage } from '../data/load-store.js';
+import type { Stage } from '../data/stage.js';
+import { raise } from '../errors/index.js';
+import type { Backend } from '../gnn/backend.js';
+import { loadCheckpoint } from '../train/checkpoint.js';
+import { entityIndex } from '../train/labels.js';
+import { loadModel } from '../train/model-file.js';
+import type { TrainedModel } from '../train/trainer.js';
+import type { ArtifactRef } from '../workspace/artifacts.js';
+import {
+  checkCancelled,
+  prepareData,
+  stageVocabularies,
+  startBackend,
+  type ModelFileMeta,
+  type PipelineContext,
+} from './train.js';
+import { openSource } from './source.js';
+
+export interface PredictInput {
+  model: ModelRecord;
+  source: SourceRecord;
+  /** The graph definition version the model was trained on. */
+  graph: GraphVersion;
+  /** Normalised ISO 8601 instant; default the latest timestamp of the target's tables. */
+  anchorTime?: string;
+  formats: PredictionFormat[];
+  ids?: ArtifactRef & { format: 'csv' | 'arrow' };
+}
+
+export interface PredictOutput {
+  anchorTime: string;
+  rowCount: number;
+  files: PredictionFile[];
+}
+
+/** One prediction row: the entity's key, and the model's output. */
+export interface PredictionRow {
+  id: string;
+  /** Binary: probability of the positive class; regression: the predicted value. */
+  score: number;
+}
+
+/** A model bound to a loaded graph: predicts for entity keys at anchor times. */
+export class ModelSession {
+  private constructor(
+    readonly meta: ModelFileMeta,
+    readonly model: TrainedModel,
+    private readonly index: Map<string, number>,
+    private readonly loaded: LoadedStage,
+    private readonly backend: Backend,
+  ) {}
+
+  /** Loads the model file onto the source's current data (materialised, or reused). */
+  static async open(
+    input: { model: ModelRecord; source: SourceRecord; graph: GraphVersion; threads?: number },
+    ctx: PipelineContext,
+  ): Promise<{ session: ModelSession; connector: Connector; stage: Stage }> {
+    const connector = await openSource(input.source);
+    let loaded: LoadedStage | null = null;
+    let backend: Backend | null = null;
+    try {
+      const prepared = await prepareData(connector, input.graph, ctx, input.threads ?? 2);
+      loaded = prepared.loaded;
+      const path = ctx.artifacts.resolveSync(input.model.checkpoint.hash);
+      const { meta } = loadCheckpoint(path, { graphHash: input.graph.contentHash });
+      const fileMeta = meta.plan as ModelFileMeta;
+      backend = await startBackend(fileMeta.settings);
+      const model = loadModel(path, loaded.graph, loaded.columns, backend, {
+        graphHash: input.graph.contentHash,
+      });
+      remapCategories(model, fileMeta, prepared.stage);
+      const index = await entityIndex(prepared.stage, fileMeta.entity.table);
+      const session = new ModelSession(fileMeta, model, index, loaded, backend);
+      // Training may hide rows after a data cutoff (the evaluation protocol); a prediction at an
+      // anchor sees everything up to that anchor, which the sampler enforces per seed.
+      session.setVisibleUntil(undefined);
+      return { session, connector, stage: prepared.stage };
+    } catch (err) {
+      loaded?.graph.close();
+      loaded?.columns.close();
+      backend?.close();
+      await connector.close();
+      throw err;
+    }
+  }
+
+  /** Hides rows later than `t` from every prediction (undefined: only the anchor limits). */
+  setVisibleUntil(t: bigint | undefined): void {
+    (this.model as { visibleUntil?: bigint }).visibleUntil = t;
+  }
+
+  /** Drops a first CSV line that is a column name rather than a key of the entity table. */
+  withoutHeader(ids: string[]): string[] {
+    return ids.length > 0 && !this.index.has(ids[0]!) ? ids.slice(1) : ids;
+  }
+
+  /** Predicts for entity keys at one anchor time (microseconds since the epoch, UTC). */
+  async predict(ids: readonly string[], anchor: bigint): Promise<PredictionRow[]> {
+    const unknown = ids.filter((id) => !this.index.has(id));
+    if (unknown.length > 0) {
+      raise('CONTROL_UNKNOWN_ENTITIES', {
+        count: unknown.length,
+        table: this.meta.entity.table,
+        examples: unknown.slice(0, 5).join(', '),
+      });
+    }
+    const entities = Int32Array.from(ids, (id) => this.index.get(id)!);
+    const times = new BigInt64Array(ids.length).fill(anchor);
+    const scores = await this.model.predict({ entities, times });
+    return ids.map((id, i) => ({ id, score: scores[i]! }));
+  }
+
+  close(): void {
+    this.model.dispose();
+    this.loaded.graph.close();
+    this.loaded.columns.close();
+    this.backend.close();
+  }
+}
+
+/**
+ * Categorical codes are positions in the stage's vocabulary, which can differ between the stage
+ * a model was trained on and today's (new values, another row order). The model's bucket tables
+ * are re-indexed by value, so a value keeps its bucket and a new one falls into the shared one.
+ */
+function remapCategories(model: TrainedModel, meta: ModelFileMeta, stage: Stage): void {
+  if (stage.manifest.hash === meta.stage.hash) return;
+  const now = stageVocabularies(stage);
+  for (const table of model.encoders.tables.values()) {
+    for (const c of table.categorical) {
+      const before = meta.stage.vocabularies[table.nodeType]?.[c.column];
+      const after = now[table.nodeType]?.[c.column];
+      if (before === undefined || after === undefined) continue;
+      const oldCode = new Map(before.map((v, i) => [v, i]));
+      const old = c.stats.bucketOf;
+      c.stats.bucketOf = Int32Array.from(after, (value) => {
+        const code = oldCode.get(value);
+        return code === undefined || code >= old.length ? 0 : old[code]!;
+      });
+    }
+  }
+}
+
+/** Runs batch inference; see the file comment. */
+export async function runPrediction(
+  input: PredictInput,
+  ctx: PipelineContext,
+): Promise<PredictOutput> {
+  const { session, connector } = await ModelSession.open(input, ctx);
+  try {
+    checkCancelled(ctx);
+    ctx.progress?.(0.3, 'selecting entities');
+    const def = input.graph.definition;
+    const timeRange = (await readTimeRange(connector, def)) ?? undefined;
+    const plan = (predictionAnchor?: bigint) =>
+      compilePlan(session.meta.query, def, {
+        dialect: connector.dialect,
+        timeRange,
+        predictionAnchor,
+        allowPartialWindow: true,
+      });
+    const anchor =
+      input.anchorTime === undefined
+        ? (plan().prediction.anchor ?? BigInt(Date.now()) * 1000n)
+        : BigInt(Date.parse(input.anchorTime)) * 1000n;
+    const anchorTime = new Date(Number(anchor / 1000n)).toISOString();
+    const ids =
+      input.ids === undefined
+        ? await eligibleEntities(connector, plan(anchor))
+        : session.withoutHeader(
+            await readIds(ctx.artifacts.resolveSync(input.ids.hash), input.ids.format),
+          );
+    ctx.progress?.(0.4, `predicting ${ids.length} entities`);
+    const rows: PredictionRow[] = [];
+    const batch = 4096;
+    for (let start = 0; start < ids.length; start += batch) {
+      checkCancelled(ctx);
+      rows.push(...(await session.predict(ids.slice(start, start + batch), anchor)));
+      ctx.progress?.(0.4 + (0.5 * (start + batch)) / Math.max(1, ids.length), 'predicting');
+    }
+    ctx.progress?.(0.92, 'writing predictions');
+    const files: PredictionFile[] = [];
+    for (const format of input.formats) {
+      const ref = await ctx.artifacts.putFile((tmp) =>
+        writePredictions(tmp, format, rows, session.meta, anchorTime),
+      );
+      files.push({ format, ...ref });
+    }
+    return { anchorTime, rowCount: rows.length, files };
+  } finally {
+    session.close();
+    await connector.close();
+  }
+}
+
+/** Entities the query's entity filter admits at the anchor (the plan's prediction SQL). */
+async function eligibleEntities(connector: Connector, plan: QueryPlan): Promise<string[]> {
+  const result = await connector.queryAll(plan.prediction.sql.sql, plan.prediction.sql.params);
+  const column = result.columns.find((c) => c.name.toLowerCase() === 'entity_id');
+  if (column === undefined) throw new Error('the prediction SQL returned no entity_id column');
+  const ids: string[] = [];
+  for (let i = 0; i < result.rows; i++) {
+    const key = keyText(column, i);
+    if (key !== null) ids.push(key);
+  }
+  return ids;
+}
+
+function keyText(c: ResultColumn, i: number): string | null {
+  if (c.valid !== null && !c.valid[i]) return null;
+  switch (c.kind) {
+    case 'int':
+    case 'bigint':
+    case 'float':
+      return String(c.values[i]);
+    case 'string':
+      return c.dictionary[c.codes[i]!]!;
+    default:
+      return null;
+  }
+}
+
+/** Entity ids from an uploaded file: a CSV with one column (header optional) or Arrow IPC. */
+export async function readIds(path: string, format: 'csv' | 'arrow'): Promise<string[]> {
+  if (format === 'arrow') {
+    const table = tableFromIPC(await readFile(path));
+    const column = table.getChildAt(0);
+    if (column === null)
+      raise('CONTROL_INVALID_ARGUMENT', {
+        name: 'ids',
+        expected: 'an Arrow stream with one column',
+        received: 'no columns',
+      });
+    return Array.from({ length: column.length }, (_, i) => String(column.get(i)));
+  }
+  const lines = (await readFile(path, 'utf8')).split(/\r?\n/).map((l) => l.trim());
+  return lines.filter((l) => l !== '').map((l) => l.replace(/^"(.*)"$/, '$1'));
+}
+
+/** Writes prediction rows in one format. */
+export async function writePredictions(
+  path: string,
+  format: PredictionFormat,
+  rows: PredictionRow[],
+  meta: ModelFileMeta,
+  anchorTime: string,
+): Promise<void> {
+  const key = meta.entity.key;
+  const scoreName = meta.task === 'binary' ? 'probability' : 'prediction';
+  const anchor = anchorTime.replace('T', ' ').replace('Z', '');
+  if (format === 'json') {
+    const out = rows.map((r) => ({ [key]: r.id, anchor_time: anchorTime, [scoreName]: r.score }));
+    await writeFile(path, JSON.stringify(out));
+    return;
+  }
+  if (format === 'arrow') {
+    const table = tableFromArrays({
+      [key]: rows.map((r) => r.id),
+      anchor_time: rows.map(() => anchorTime),
+      [scoreName]: Float64Array.from(rows, (r) => r.score),
+    });
+    await writeFile(path, tableToIPC(table, 'file'));
+    return;
+  }
+  const csv = [
+    `${csvField(key)},anchor_time,${scoreName}`,
+    ...rows.map((r) => `${csvField(r.id)},${anchor},${r.score}`),
+  ].join('\n');
+  if (format === 'csv') {
+    await writeFile(path, `${csv}\n`);
+    return;
+  }
+  // Parquet through DuckDB: the CSV beside it, read with explicit types, copied to Parquet.
+  const tmpCsv = `${path}.csv`;
+  await writeFile(tmpCsv, `${csv}\n`);
+  const db = await openDuckDb(':memory:');
+  try {
+    const columns = `{${quoteLiteral(key)}: 'VARCHAR', 'anchor_time': 'TIMESTAMP', ${quoteLiteral(scoreName)}: 'DOUBLE'}`;
+    await db.queryAll(
+      `COPY (SELECT * FROM read_csv(${quoteLiteral(tmpCsv)}, header = true, columns = ${columns})) ` +
+        `TO ${quoteLiteral(path)} (FORMAT parquet)`,
+    );
+  } finally {
+    await db.close();
+    await rm(tmpCsv, { force: true });
+  }
+}
+
+function csvField(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: Apache-2.0
+// The training pipeline of one predictive query on one data source: materialise the graph (a
+// cached stage when the data did not change), compile the plan, run the label SQL of each split,
+// train each configuration of the run mode, keep the one with the best validation metric,
+// evaluate it on validation and test next to the baselines, and store the model file and its
+// HTML report as workspace artifacts. Runs inside a job's worker; touches no metadata.
+import type { GraphVersion } from '../control/metadata/graphs.js';
+import type { SourceRecord } from '../control/metadata/sources.js';
+import { planToJson } from '../control/pql/explain.js';
+import { compilePlan, readTimeRange, type QueryPlan } from '../control/pql/index.js';
+import { formatTimestamp } from '../control/pql/time.js';
+import type { Connector } from '../data/connector.js';
+import { loadStage, type LoadedStage } from '../data/load-store.js';
+import { materialise } from '../data/materialise.js';
+import type { Stage } from '../data/stage.js';
+import { prequelError, raise } from '../errors/index.js';
+import type { Backend } from '../gnn/backend.js';
+import { createCpuBackend } from '../gnn/cpu-backend.js';
+import { WebGpuBackend } from '../gnn/webgpu/backend.js';
+import { renderReport, type ReportInput } from '../report/html.js';
+import { evaluate, horizonMicros, type Evaluation } from '../train/evaluate.js';
+import { entityIndex, queryLabels } from '../train/labels.js';
+import { saveModel } from '../train/model-file.js';
+import {
+  train,
+  type EpochRecord,
+  type LabelSet,
+  type TaskKind,
+  type TrainedModel,
+} from '../train/trainer.js';
+import type { ArtifactRef, ArtifactStore } from '../workspace/artifacts.js';
+import { runConfigs, splitOf, type RunConfig, type TrainSettings } from './settings.js';
+import { openSource } from './source.js';
+
+export interface PipelineContext {
+  workspace: string;
+  artifacts: ArtifactStore;
+  signal?: AbortSignal;
+  progress?: (fraction: number, message?: string) => void;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface TrainInput {
+  source: SourceRecord;
+  graph: GraphVersion;
+  query: string;
+  settings: TrainSettings;
+}
+
+/** The metrics a model record keeps (JSON). */
+export interface ModelMetrics {
+  task: TaskKind;
+  /** The metric early stopping and the search use. */
+  metric: string;
+  validation: EvaluationJson;
+  test: EvaluationJson;
+  splits: { train: number; validation: number; test: number };
+  dropped: { train: number; validation: number; test: number };
+  history: EpochRecord[];
+  bestEpoch: number;
+  config: RunConfig;
+  /** Validation metric of every configuration tried (the `best` mode's search). */
+  search: { config: RunConfig; validation: number; seconds: number }[];
+  seconds: number;
+}
+
+export interface EvaluationJson {
+  examples: number;
+  classes?: { negative: number; positive: number };
+  model: Record<string, number | null>;
+  baselines: { name: string; metrics: Record<string, number | null> }[];
+  /** Why a metric is null (e.g. a single-class split has no AUROC). */
+  notes: string[];
+}
+
+/** What the model file's header keeps besides the network (see saveModel's `plan`). */
+export interface ModelFileMeta {
+  query: string;
+  plan: Record<string, unknown>;
+  task: TaskKind;
+  entity: { table: string; key: string };
+  stage: { hash: string; vocabularies: Record<string, Record<string, string[]>> };
+  settings: TrainSettings;
+  config: RunConfig;
+}
+
+export interface TrainOutput {
+  checkpoint: ArtifactRef;
+  report: ArtifactRef;
+  plan: Record<string, unknown>;
+  metrics: ModelMetrics;
+}
+
+/** Maps a plan's task type to the trainer's task, or refuses it with the reason. */
+export function trainerTask(plan: QueryPlan): TaskKind {
+  switch (plan.task.type) {
+    case 'binary_classification':
+      return 'binary';
+    case 'regression':
+      return 'regression';
+    default:
+      return raise('CONTROL_TASK_UNSUPPORTED', {
+        task: plan.task.type,
+        hint: 'binary classification and regression queries train today',
+      });
+  }
+}
+
+/** Starts the compute backend a job asked for. */
+export async function startBackend(settings: TrainSettings): Promise<Backend> {
+  if (settings.backend === 'webgpu') return WebGpuBackend.create();
+  return createCpuBackend({ threads: settings.threads ?? 2 });
+}
+
+/** Materialises the source's graph and loads its stores (the stage is reused when unchanged). */
+export async function prepareData(
+  connector: Connector,
+  graph: GraphVersion,
+  ctx: PipelineContext,
+  threads: number,
+): Promise<{ stage: Stage; loaded: LoadedStage }> {
+  ctx.progress?.(0.01, 'materialising the graph');
+  const stage = await materialise(connector, graph.definition, {
+    workspace: ctx.workspace,
+    progress: (e) => ctx.progress?.(0.05, `materialising ${e.table}: ${e.step}`),
+  });
+  const how = stage.reused ? 'reused' : 'built';
+  ctx.log?.('info', `stage ${stage.manifest.hash.slice(0, 12)} ${how}`);
+  checkCancelled(ctx);
+  const loaded = await loadStage(stage, { threads });
+  return { stage, loaded };
+}
+
+/** Throws the cancellation error once the job's signal aborted. */
+export function checkCancelled(ctx: PipelineContext): void {
+  if (ctx.signal?.aborted) throw prequelError('CONTROL_JOB_CANCELLED', {});
+}
+
+/** Categorical vocabularies of the stage, per table and column (kept in the model file). */
+export function stageVocabularies(stage: Stage): ModelFileMeta['stage']['vocabularies'] {
+  const out: ModelFileMeta['stage']['vocabularies'] = {};
+  for (const t of stage.manifest.tables) {
+    for (const f of t.features) {
+      if (f.vocabulary !== undefined) (out[t.name] ??= {})[f.column] = f.vocabulary;
+    }
+  }
+  return out;
+}
+
+/** Trains the query; see the file comment. */
+export async function runTraining(input: TrainInput, ctx: PipelineContext): Promise<TrainOutput> {
+  const started = performance.now();
+  const { settings } = input;
+  const connector = await openSource(input.source);
+  let backend: Backend | null = null;
+  let loaded: LoadedStage | null = null;
+  try {
+    const prepared = await prepareData(connector, input.graph, ctx, settings.threads ?? 2);
+    loaded = prepared.loaded;
+    const { stage } = prepared;
+    const def = input.graph.definition;
+    const timeRange = (await readTimeRange(connector, def)) ?? undefined;
+    const plan = compilePlan(input.query, def, {
+      dialect: connector.dialect,
+      timeRange,
+      split: splitOf(settings),
+    });
+    for (const w of plan.warnings) ctx.log?.('warn', `${w.code}: ${w.message}`);
+    const task = trainerTask(plan);
+    ctx.progress?.(0.12, 'computing labels');
+    const sets = await labelSets(connector, stage, plan);
+    ctx.log?.(
+      'info',
+      `examples: train ${sets.train.labels.length}, validation ${sets.validation.labels.length}, ` +
+        `test ${sets.test.labels.length}`,
+    );
+    checkCancelled(ctx);
+    backend = await startBackend(settings);
+    const s = plan.splits!;
+    const visibleUntil = s.kind === 'explicit' ? s.cutoff : undefined;
+    const configs = runConfigs(settings);
+    const search: ModelMetrics['search'] = [];
+    let best: {
+      model: TrainedModel;
+      history: EpochRecord[];
+      bestEpoch: number;
+      config: RunConfig;
+      score: number;
+    } | null = null;
+    for (const [i, config] of configs.entries()) {
+      const t0 = performance.now();
+      const span = 0.7 / configs.length;
+      const result = await train(loaded.graph, loaded.columns, sets, {
+        backend,
+        task,
+        seedType: plan.entity.table,
+        ...config,
+        visibleUntil,
+        onProgress: (p) => {
+          checkCancelled(ctx);
+          const f = 0.15 + span * (i + (p.epoch + p.step / Math.max(1, p.steps)) / config.epochs);
+          ctx.progress?.(f, `epoch ${p.epoch + 1}/${config.epochs} step ${p.step}/${p.steps}`);
+          if (p.validation !== null) {
+            ctx.log?.(
+              'info',
+              `config ${i + 1}/${configs.length} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, ` +
+                `validation ${p.metric} ${p.validation.toFixed(4)}, ${p.seconds.toFixed(1)} s`,
+            );
+          }
+        },
+      });
+      const value = result.history[result.bestEpoch]!.validation;
+      const score = task === 'regression' ? -value : value;
+      search.push({ config, validation: value, seconds: (performance.now() - t0) / 1000 });
+      if (best === null || score > best.score) {
+        best?.model.dispose();
+        best = { ...result, config, score };
+      } else {
+        result.model.dispose();
+      }
+    }
+    const { model, history, bestEpoch, config } = best!;
+    try {
+      ctx.progress?.(0.88, 'evaluating');
+      const windowMicros = horizonMicros(plan.target.horizon) ?? undefined;
+      const validation = await evaluate(model, sets.validation, [sets.train], { windowMicros });
+      const test = await evaluate(model, sets.test, [sets.train, sets.validation], {
+        windowMicros,
+      });
+      const testPredictions = await model.predict(sets.test);
+      const planJson = planToJson(plan);
+      const metrics: ModelMetrics = {
+        task,
+        metric: task === 'binary' ? 'auroc' : 'mae',
+        validation: evaluationJson(validation),
+        test: evaluationJson(test),
+        splits: {
+          train: sets.train.labels.length,
+          validation: sets.validation.labels.length,
+          test: sets.test.labels.length,
+        },
+        dropped: {
+          train: sets.train.dropped,
+          validation: sets.validation.dropped,
+          test: sets.test.dropped,
+        },
+        history,
+        bestEpoch,
+        config,
+        search,
+        seconds: (performance.now() - started) / 1000,
+      };
+      const meta: ModelFileMeta = {
+        query: input.query,
+        plan: planJson,
+        task,
+        entity: { table: plan.entity.table, key: plan.entity.key },
+        stage: { hash: stage.manifest.hash, vocabularies: stageVocabularies(stage) },
+        settings,
+        config,
+      };
+      ctx.progress?.(0.95, 'saving the model');
+      const checkpoint = await ctx.artifacts.putFile(async (tmp) => {
+        await saveModel(tmp, model, { graphHash: input.graph.contentHash, plan: meta, metrics });
+      });
+      const html = renderReport(
+        reportInput(input.query, plan, metrics, sets.test, testPredictions),
+      );
+      const report = await ctx.artifacts.put(html);
+      ctx.progress?.(1, 'done');
+      return { checkpoint, report, plan: planJson, metrics };
+    } finally {
+      model.dispose();
+    }
+  } finally {
+    loaded?.graph.close();
+    loaded?.columns.close();
+    backend?.close();
+    await connector.close();
+  }
+}
+
+export type LabelSets = Record<'train' | 'validation' | 'test', LabelSet & { dropped: number }>;
+
+/** Runs the label SQL of each split of a temporal plan; an empty split is an error. */
+export async function labelSets(
+  connector: Connector,
+  stage: Stage,
+  plan: QueryPlan,
+): Promise<LabelSets> {
+  if (plan.splits === null) {
+    raise('CONTROL_TASK_UNSUPPORTED', {
+      task: `static ${plan.task.type}`,
+      hint: 'give the target a time window, e.g. COUNT(orders.*, 0, 30, days)',
+    });
+  }
+  const index = await entityIndex(stage, plan.entity.table);
+  const s = plan.splits;
+  const sets: LabelSets = {
+    train: await queryLabels(connector, s.train.sql, index, 'train'),
+    validation: await queryLabels(connector, s.validation.sql, index, 'validation'),
+    test: await queryLabels(connector, s.test.sql, index, 'test'),
+  };
+  for (const [split, set] of Object.entries(sets)) {
+    if (set.labels.length === 0) {
+      raise('CONTROL_NO_EXAMPLES', {
+        split,
+        hint: 'check the entity filter and the split times with `prequel explain`',
+      });
+    }
+  }
+  return sets;
+}
+
+export function evaluationJson(ev: Evaluation): EvaluationJson {
+  const notes: string[] = [];
+  const flat = (m: Evaluation['model'], who: string) =>
+    Object.fromEntries(
+      Object.entries(m).map(([k, v]) => {
+        if (v.value === null) notes.push(`${who} ${k}: ${v.reason}`);
+        return [k, v.value];
+      }),
+    );
+  return {
+    examples: ev.examples,
+    ...(ev.classes === undefined ? {} : { classes: ev.classes }),
+    model: flat(ev.model, 'model'),
+    baselines: ev.baselines.map((b) => ({ name: b.name, metrics: flat(b.metrics, b.name) })),
+    notes,
+  };
+}
+
+function reportInput(
+  query: string,
+  plan: QueryPlan,
+  m: ModelMetrics,
+  test: LabelSet,
+  predictions: Float64Array,
+): ReportInput {
+  const s = plan.splits!;
+  const summary = (labels: Float64Array) => {
+    if (labels.length === 0) return '';
+    const mean = labels.reduce((a, b) => a + b, 0) / labels.length;
+    return m.task === 'binary' ? `${(100 * mean).toFixed(1)}% positive` : `mean ${mean.toFixed(3)}`;
+  };
+  const split = (name: string, step: typeof s.train, examples: number) => ({
+    name,
+    anchors: step.count,
+    examples,
+  });
+  return {
+    title: `prequel model: ${plan.entity.table}`,
+    query,
+    task: m.task === 'binary' ? 'binary' : 'regression',
+    createdAt: new Date(),
+    plan: {
+      task: plan.task.type,
+      entity: `${plan.entity.table}.${plan.entity.key}`,
+      target: plan.target.text,
+      'label window': planToJson(plan).target
+        ? String((planToJson(plan).target as { horizon: unknown }).horizon)
+        : '',
+      split: s.kind,
+      'data cutoff': formatTimestamp(s.cutoff),
+      'train anchors': `${s.train.first === null ? '-' : formatTimestamp(s.train.first)} .. ${s.train.last === null ? '-' : formatTimestamp(s.train.last)}`,
+      'test anchors': `${s.test.first === null ? '-' : formatTimestamp(s.test.first)} .. ${s.test.last === null ? '-' : formatTimestamp(s.test.last)}`,
+    },
+    sql: s.test.sql.sql,
+    config: { ...m.config, fanouts: m.config.fanouts.join(', ') },
+    splits: [
+      { ...split('train', s.train, m.splits.train) },
+      { ...split('validation', s.validation, m.splits.validation) },
+      { ...split('test', s.test, m.splits.test), labelSummary: summary(test.labels) },
+    ],
+    metrics: (['validation', 'test'] as const).map((name) => ({
+      split: name,
+      model: m[name].model,
+      baselines: m[name].baselines.map((b) => ({ name: b.name, values: b.metrics })),
+      notes: m[name].notes,
+    })),
+    validationMetric: m.metric,
+    history: m.history.map((h) => ({
+      epoch: h.epoch,
+      trainLoss: h.loss,
+      validation: h.validation,
+      seconds: h.seconds,
+    })),
+    outputs:
+      m.task === 'binary'
+        ? { kind: 'binary', labels: Array.from(test.labels), scores: Array.from(predictions) }
+        : {
+            kind: 'regression',
+            targets: Array.from(test.labels),
+            predictions: Array.from(predictions),
+          },
+  };
+}
