@@ -29,6 +29,10 @@ export const trainErrors = defineErrors({
     status: 400,
     message: 'training option {option}: expected {expected}, got {value}',
   },
+  TRAIN_WRONG_TASK: {
+    status: 400,
+    message: '{method} is not defined for a {task} model; call {instead} instead',
+  },
   TRAIN_CHECKPOINT_TENSOR: {
     status: 400,
     message: 'checkpoint tensor {name}: {problem}',

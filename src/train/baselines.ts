@@ -67,7 +67,9 @@ export function popularItemsBaseline<T extends string | number | bigint>(
   windowMs: number,
   k: number,
 ): T[][] {
-  const cutoff = Math.min(...queries.map((q) => q.anchor));
+  // A loop, not Math.min(...): a spread of many queries overflows the call stack.
+  let cutoff = Infinity;
+  for (const q of queries) cutoff = Math.min(cutoff, q.anchor);
   const counts = new Map<T, number>();
   for (const e of history) {
     if (e.anchor + windowMs > cutoff) continue;

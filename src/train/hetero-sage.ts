@@ -21,7 +21,7 @@ export interface ModelConfig {
   layers: number;
   aggregation: 'mean' | 'sum';
   dropout: number;
-  /** Outputs of the head: 1 for binary and regression. */
+  /** Outputs of the head: 1 (binary, regression), the classes, or the channels (ranking). */
   outputs: number;
 }
 

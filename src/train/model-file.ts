@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // A trained model as a checkpoint file (checkpoint.ts): the header holds the task, the model
 // configuration and schema, the target scaling, the sampling settings and the encoders'
-// numerical statistics; the tensors are the parameters and the categorical bucket tables.
-// Loading rebuilds the model on the given stores and backend; predictions are identical.
+// numerical statistics, and the task head (class vocabulary; ranked table and ranking
+// configuration); the tensors are the parameters (the ranking head's prefixed `ranker.`) and
+// the categorical bucket tables. Loading rebuilds the model on the given stores and backend (the
+// ranking history is recomputed from the graph); predictions are identical.
 import type { Backend } from '../gnn/backend.js';
 import type { ColumnStore } from '../store/column-store.js';
 import type { GraphStore } from '../store/graph-store.js';
@@ -10,7 +12,8 @@ import { raise } from '../errors/index.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointTensor } from './checkpoint.js';
 import type { FeatureEncoders, TableEncoder } from './features.js';
 import { HeteroSage, type ModelConfig, type ModelSchema } from './hetero-sage.js';
-import { TrainedModel, type TaskKind } from './trainer.js';
+import { rankingState, TrainedModel, type TaskHead, type TaskKind } from './model.js';
+import { RankingHead, type RankingConfig } from './ranking.js';
 
 interface ModelHeader {
   task: TaskKind;
@@ -20,6 +23,8 @@ interface ModelHeader {
   target: TrainedModel['target'];
   batchSize: number;
   visibleUntil: string | null;
+  /** Absent in files of binary and regression models written before task heads. */
+  head?: { classes?: string[]; ranking?: { config: RankingConfig; k: number } };
 }
 
 interface EncoderHeader {
@@ -44,6 +49,15 @@ export async function saveModel(
   for (const [name, t] of model.net.params) {
     tensors.push({
       name: `param.${name}`,
+      dtype: 'float32',
+      shape: [...t.shape],
+      data: Float32Array.from(await t.data()),
+    });
+  }
+  const ranking = model.head.ranking;
+  for (const [name, t] of ranking?.head.params ?? []) {
+    tensors.push({
+      name: `ranker.${name}`,
       dtype: 'float32',
       shape: [...t.shape],
       data: Float32Array.from(await t.data()),
@@ -76,6 +90,10 @@ export async function saveModel(
     target: model.target,
     batchSize: model.batchSize,
     visibleUntil: model.visibleUntil === undefined ? null : String(model.visibleUntil),
+    head: {
+      ...(model.head.classes === undefined ? {} : { classes: [...model.head.classes] }),
+      ...(ranking === undefined ? {} : { ranking: { config: ranking.head.config, k: ranking.k } }),
+    },
   };
   const encoders: EncoderHeader = { cutoff: String(model.encoders.cutoff), tables };
   return saveCheckpoint(
@@ -130,15 +148,40 @@ export function loadModel(
     ),
   };
   const values = new Map<string, Float32Array>();
+  const rankValues = new Map<string, Float32Array>();
   for (const [name, t] of tensors) {
     if (name.startsWith('param.')) values.set(name.slice(6), Float32Array.from(t.data));
+    if (name.startsWith('ranker.')) rankValues.set(name.slice(7), Float32Array.from(t.data));
   }
-  const net = new HeteroSage(backend, header.schema, header.config, 0, values);
-  for (const name of net.params.keys()) {
-    if (!values.has(name)) {
-      net.dispose();
-      raise('TRAIN_CHECKPOINT_TENSOR', { name: `param.${name}`, problem: 'missing' });
+  const requireAll = (
+    names: Iterable<string>,
+    saved: Map<string, Float32Array>,
+    prefix: string,
+  ) => {
+    for (const name of names) {
+      if (!saved.has(name))
+        raise('TRAIN_CHECKPOINT_TENSOR', { name: prefix + name, problem: 'missing' });
     }
+  };
+  const net = new HeteroSage(backend, header.schema, header.config, 0, values);
+  const head: TaskHead = header.head?.classes === undefined ? {} : { classes: header.head.classes };
+  try {
+    requireAll(net.params.keys(), values, 'param.');
+    const saved = header.head?.ranking;
+    if (saved !== undefined) {
+      const ranker = new RankingHead(backend, saved.config, 0, rankValues);
+      try {
+        requireAll(ranker.params.keys(), rankValues, 'ranker.');
+        const seedType = header.schema.seedType;
+        head.ranking = rankingState(graph, columns, encoders, seedType, ranker, saved.k);
+      } catch (err) {
+        ranker.dispose();
+        throw err;
+      }
+    }
+  } catch (err) {
+    net.dispose();
+    throw err;
   }
   return new TrainedModel(
     graph,
@@ -150,5 +193,6 @@ export function loadModel(
     header.target,
     header.batchSize,
     header.visibleUntil === null ? undefined : BigInt(header.visibleUntil),
+    head,
   );
 }

@@ -2,29 +2,38 @@
 // The training loop: mini-batches of (entity, anchor time, label) from the training table,
 // sampled and encoded per batch, Adam, early stopping on the validation metric with the best
 // epoch's weights restored. Seeded: the same seed gives the same loss curve (shuffling, sampling,
-// dropout and initialisation all derive from it).
+// dropout and initialisation all derive from it). Tasks: binary, regression, multiclass,
+// multilabel and ranking (tasks.ts holds their losses and validation metrics).
 import { backward } from '../gnn/autograd.js';
 import type { Backend } from '../gnn/backend.js';
-import { bceWithLogits, l1Loss, mseLoss } from '../gnn/loss-ops.js';
 import { Adam } from '../gnn/optim.js';
 import { Rng } from '../gnn/random.js';
-import { scope, tensor } from '../gnn/tensor.js';
+import { scope } from '../gnn/tensor.js';
 import { raise } from '../errors/index.js';
 import type { ColumnStore } from '../store/column-store.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { assembleBatch } from './batch.js';
-import { fitEncoders, type FeatureEncoders } from './features.js';
+import { fitEncoders } from './features.js';
 import { HeteroSage, schemaOf, type ModelConfig } from './hetero-sage.js';
-import { auroc, regressionMetrics } from './metrics.js';
+import {
+  rankingState,
+  TrainedModel,
+  type LabelSet,
+  type RankingState,
+  type TaskHead,
+  type TaskKind,
+} from './model.js';
+import { RankingHead, type RankingConfig } from './ranking.js';
+import { METRIC, stepLoss, validationScore, type MetricName } from './tasks.js';
 
-export type TaskKind = 'binary' | 'regression';
-
-/** Labelled examples: entity node ids of the seed type, anchor times (microseconds), labels. */
-export interface LabelSet {
-  entities: Int32Array;
-  times: BigInt64Array;
-  labels: Float64Array;
-}
+export {
+  TrainedModel,
+  type LabelLists,
+  type LabelSet,
+  type TaskHead,
+  type TaskKind,
+  type TopK,
+} from './model.js';
 
 export interface TrainOptions {
   backend: Backend;
@@ -49,6 +58,19 @@ export interface TrainOptions {
   cutoff?: bigint;
   /** Sample no row later than this, whatever the anchor (see BatchRequest.visibleUntil). */
   visibleUntil?: bigint;
+  /**
+   * Multiclass and multilabel: the label value of each class index (queryLabels returns it).
+   * Default: the indices themselves, as many as the largest index seen plus one.
+   */
+  classes?: readonly string[];
+  /** Ranking: the node type whose rows are ranked (lists hold its node ids). */
+  targetType?: string;
+  /** Ranking: k of the validation metric MAP@k (default 10). */
+  k?: number;
+  /** Ranking: most candidate items per training step (default 1024; all for smaller catalogs). */
+  candidates?: number;
+  /** Ranking: time scale of the recency of past interactions, days (default 30). */
+  recencyDays?: number;
   onProgress?: (p: Progress) => void;
 }
 
@@ -59,7 +81,7 @@ export interface Progress {
   loss: number;
   /** Validation metric after the epoch's last step; null inside an epoch. */
   validation: number | null;
-  metric: 'auroc' | 'mae';
+  metric: MetricName;
   seconds: number;
 }
 
@@ -70,53 +92,6 @@ export interface EpochRecord {
   seconds: number;
 }
 
-const EVAL_SAMPLER_SEED = 0x5eed;
-
-/** A trained model bound to its stores: predicts labels for (entity, anchor time) pairs. */
-export class TrainedModel {
-  constructor(
-    readonly graph: GraphStore,
-    readonly columns: ColumnStore,
-    readonly encoders: FeatureEncoders,
-    readonly net: HeteroSage,
-    readonly task: TaskKind,
-    readonly fanouts: readonly number[],
-    /** Regression: labels are standardised with these, and predictions clamped to clamp. */
-    readonly target: { mean: number; std: number; clamp: [number, number] },
-    readonly batchSize: number,
-    readonly visibleUntil?: bigint,
-  ) {}
-
-  /** Predicted probabilities (binary) or values (regression), one per example, in order. */
-  async predict(set: Pick<LabelSet, 'entities' | 'times'>): Promise<Float64Array> {
-    const out = new Float64Array(set.entities.length);
-    for (let start = 0; start < out.length; start += this.batchSize) {
-      const end = Math.min(out.length, start + this.batchSize);
-      const batch = await assembleBatch(this.graph, this.columns, this.encoders, {
-        seedType: this.net.schema.seedType,
-        entities: set.entities.subarray(start, end),
-        times: set.times.subarray(start, end),
-        fanouts: this.fanouts,
-        randomSeed: EVAL_SAMPLER_SEED + start,
-        visibleUntil: this.visibleUntil,
-      });
-      const values = await scope(async () => this.net.forward(batch, false, 0).data());
-      for (let i = 0; i < end - start; i++) out[start + i] = this.fromOutput(values[i]!);
-    }
-    return out;
-  }
-
-  private fromOutput(v: number): number {
-    if (this.task === 'binary') return 1 / (1 + Math.exp(-v));
-    const [lo, hi] = this.target.clamp;
-    return Math.min(hi, Math.max(lo, v * this.target.std + this.target.mean));
-  }
-
-  dispose(): void {
-    this.net.dispose();
-  }
-}
-
 function quantile(sorted: Float64Array, q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
@@ -125,7 +100,7 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 function targetScaling(task: TaskKind, labels: Float64Array): TrainedModel['target'] {
-  if (task === 'binary') return { mean: 0, std: 1, clamp: [0, 1] };
+  if (task !== 'regression') return { mean: 0, std: 1, clamp: [0, 1] };
   let mean = 0;
   for (const v of labels) mean += v;
   mean /= labels.length;
@@ -137,32 +112,31 @@ function targetScaling(task: TaskKind, labels: Float64Array): TrainedModel['targ
   return { mean, std, clamp: [quantile(sorted, 0.02), quantile(sorted, 0.98)] };
 }
 
-/** The validation score, higher is better, and the metric value reported. */
-async function validationScore(
-  model: TrainedModel,
-  set: LabelSet,
-): Promise<{ score: number; value: number }> {
-  const pred = await model.predict(set);
-  if (model.task === 'binary') {
-    const a = auroc(set.labels, pred);
-    // A single-class validation window has no AUROC: report chance level and keep training.
-    const value = a.value ?? 0.5;
-    return { score: value, value };
-  }
-  const mae = regressionMetrics(set.labels, pred).mae;
-  return { score: -mae, value: mae };
-}
-
-function checkSet(name: string, set: LabelSet): void {
+function checkSet(name: string, set: LabelSet, task: TaskKind, width: number): void {
   const n = set.entities.length;
-  if (n === 0 || set.times.length !== n || set.labels.length !== n) {
-    raise('TRAIN_BAD_LABELS', {
-      split: name,
-      problem:
-        n === 0
-          ? 'no examples'
-          : `${n} entities, ${set.times.length} times and ${set.labels.length} labels`,
-    });
+  const bad = (problem: string): never => raise('TRAIN_BAD_LABELS', { split: name, problem });
+  if (n === 0) bad('no examples');
+  if (set.times.length !== n || set.labels.length !== n)
+    bad(`${n} entities, ${set.times.length} times and ${set.labels.length} labels`);
+  if (task === 'multiclass') {
+    for (const y of set.labels) {
+      if (!(Number.isInteger(y) && y >= 0 && y < width))
+        bad(`label ${y} is not a class index in [0, ${width})`);
+    }
+  }
+  if (task !== 'multilabel' && task !== 'ranking') return;
+  const lists = set.lists;
+  if (lists === undefined)
+    return bad(`a ${task} label set needs lists (the positive set per example)`);
+  if (
+    lists.offsets.length !== n + 1 ||
+    lists.offsets[0] !== 0 ||
+    lists.offsets[n] !== lists.items.length
+  )
+    bad(`lists.offsets must hold ${n + 1} offsets from 0 to ${lists.items.length}`);
+  const what = task === 'ranking' ? 'item node id' : 'class index';
+  for (const item of lists.items) {
+    if (!(item >= 0 && item < width)) bad(`list member ${item} is not a ${what} in [0, ${width})`);
   }
 }
 
@@ -173,10 +147,12 @@ function checkOptions(o: TrainOptions, graph: GraphStore): void {
     if (value !== undefined && !(Number.isInteger(value) && value >= 1))
       bad(option, 'a positive integer', value);
   };
-  if (o.task !== 'binary' && o.task !== 'regression')
-    bad('task', "'binary' or 'regression'", o.task);
-  if (!graph.nodeTypes.some((t) => t.name === o.seedType))
-    bad('seedType', `a node type (${graph.nodeTypes.map((t) => t.name).join(', ')})`, o.seedType);
+  if (!(o.task in METRIC))
+    bad('task', "'binary', 'regression', 'multiclass', 'multilabel' or 'ranking'", o.task);
+  const types = graph.nodeTypes.map((t) => t.name);
+  if (!types.includes(o.seedType)) bad('seedType', `a node type (${types.join(', ')})`, o.seedType);
+  if (o.task === 'ranking' && (o.targetType === undefined || !types.includes(o.targetType)))
+    bad('targetType', `the ranked node type (${types.join(', ')})`, o.targetType);
   if (o.fanouts !== undefined) {
     const ok =
       o.fanouts.length >= 1 && o.fanouts.every((k) => Number.isInteger(k) && k >= -1 && k !== 0);
@@ -186,12 +162,33 @@ function checkOptions(o: TrainOptions, graph: GraphStore): void {
   positive('epochs', o.epochs);
   positive('channels', o.channels);
   positive('patience', o.patience);
+  positive('k', o.k);
+  positive('candidates', o.candidates);
   if (o.lr !== undefined && !(o.lr > 0 && Number.isFinite(o.lr)))
     bad('lr', 'a positive number', o.lr);
+  if (o.recencyDays !== undefined && !(o.recencyDays > 0 && Number.isFinite(o.recencyDays)))
+    bad('recencyDays', 'a positive number', o.recencyDays);
   if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 1))
     bad('dropout', 'a probability in [0, 1)', o.dropout);
   if (o.aggregation !== undefined && o.aggregation !== 'mean' && o.aggregation !== 'sum')
     bad('aggregation', "'mean' or 'sum'", o.aggregation);
+  if (
+    o.classes !== undefined &&
+    (o.classes.length < 2 || new Set(o.classes).size !== o.classes.length)
+  )
+    bad('classes', 'two or more distinct class values', o.classes);
+}
+
+/** The class vocabulary: given, or the indices up to the largest one in the label sets. */
+function vocabulary(o: TrainOptions, sets: LabelSet[]): string[] | undefined {
+  if (o.task !== 'multiclass' && o.task !== 'multilabel') return undefined;
+  if (o.classes !== undefined) return [...o.classes];
+  let max = 1;
+  for (const set of sets) {
+    const values = o.task === 'multiclass' ? set.labels : (set.lists?.items ?? []);
+    for (const v of values) if (Number.isInteger(v) && v > max) max = v;
+  }
+  return Array.from({ length: max + 1 }, (_, i) => String(i));
 }
 
 /** Trains a model; returns it with the best epoch's weights, and the epoch history. */
@@ -201,14 +198,19 @@ export async function train(
   splits: { train: LabelSet; validation: LabelSet },
   options: TrainOptions,
 ): Promise<{ model: TrainedModel; history: EpochRecord[]; bestEpoch: number }> {
-  checkSet('train', splits.train);
-  checkSet('validation', splits.validation);
   checkOptions(options, graph);
+  const task = options.task;
+  const classes = vocabulary(options, [splits.train, splits.validation]);
+  const width =
+    task === 'ranking' ? graph.nodeType(options.targetType!).count : (classes?.length ?? 1);
+  checkSet('train', splits.train, task, width);
+  checkSet('validation', splits.validation, task, width);
   const seed = options.seed ?? 0;
   const fanouts = options.fanouts ?? [10, 10];
   const batchSize = options.batchSize ?? 512;
   const epochs = options.epochs ?? 10;
   const patience = options.patience ?? 3;
+  const channels = options.channels ?? 64;
   const { train: tr } = splits;
   let cutoff = options.cutoff;
   if (cutoff === undefined) {
@@ -217,33 +219,77 @@ export async function train(
   }
   const encoders = fitEncoders(graph, columns, cutoff);
   const config: ModelConfig = {
-    channels: options.channels ?? 64,
+    channels,
     layers: fanouts.length,
     aggregation: options.aggregation ?? 'sum',
     dropout: options.dropout ?? 0.1,
-    outputs: 1,
+    outputs: task === 'ranking' ? channels : task === 'binary' || task === 'regression' ? 1 : width,
   };
   const schema = schemaOf(encoders, graph.edgeTypes, options.seedType);
-  const target = targetScaling(options.task, tr.labels);
-  const net = new HeteroSage(options.backend, schema, config, seed);
-  let model = new TrainedModel(
-    graph,
-    columns,
-    encoders,
-    net,
-    options.task,
-    fanouts,
-    target,
-    batchSize,
-    options.visibleUntil,
-  );
-  const params = [...net.params.values()];
+  const target = targetScaling(task, tr.labels);
+  let rankingConfig: RankingConfig | undefined;
+  if (task === 'ranking') {
+    const enc = encoders.tables.get(options.targetType!)!;
+    rankingConfig = {
+      targetType: options.targetType!,
+      items: width,
+      channels,
+      denseDim: enc.denseDim,
+      buckets: enc.categorical.map((c) => c.stats.buckets),
+      recencyMicros: (options.recencyDays ?? 30) * 86_400_000_000,
+      candidates: options.candidates ?? 1024,
+    };
+  }
+  const k = options.k ?? 10;
+  let shared: RankingState | undefined;
+  const build = (values?: {
+    net: Map<string, Float32Array>;
+    rank: Map<string, Float32Array> | null;
+  }): TrainedModel => {
+    const net = new HeteroSage(options.backend, schema, config, seed, values?.net);
+    const head: TaskHead = classes === undefined ? {} : { classes };
+    if (rankingConfig !== undefined) {
+      let ranker: RankingHead;
+      try {
+        ranker = new RankingHead(options.backend, rankingConfig, seed, values?.rank ?? undefined);
+      } catch (err) {
+        net.dispose();
+        throw err;
+      }
+      // The history and item inputs do not depend on the weights: built once, shared.
+      shared ??= rankingState(graph, columns, encoders, options.seedType, ranker, k);
+      head.ranking = { ...shared, head: ranker };
+    }
+    return new TrainedModel(
+      graph,
+      columns,
+      encoders,
+      net,
+      task,
+      fanouts,
+      target,
+      batchSize,
+      options.visibleUntil,
+      head,
+    );
+  };
+  const model = build();
+  const ranking: RankingState | undefined = model.head.ranking;
+  const params = [...model.net.params.values(), ...(ranking?.head.params.values() ?? [])];
   const opt = new Adam(params, { lr: options.lr ?? 0.005, clipNorm: 5 });
   const rng = new Rng(seed ^ 0x9e3779b9);
   const history: EpochRecord[] = [];
-  let best = { score: -Infinity, epoch: -1, weights: null as Map<string, Float32Array> | null };
+  let best = {
+    score: -Infinity,
+    epoch: -1,
+    weights: null as {
+      net: Map<string, Float32Array>;
+      rank: Map<string, Float32Array> | null;
+    } | null,
+  };
   const steps = Math.ceil(tr.entities.length / batchSize);
   const order = Int32Array.from({ length: tr.entities.length }, (_, i) => i);
+  const metric = METRIC[task];
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const started = performance.now();
@@ -257,6 +303,7 @@ export async function train(
         idx: order.slice(step * batchSize, (step + 1) * batchSize),
         samplerSeed: rng.nextU32(),
         dropoutSeed: rng.nextU32(),
+        negativeSeed: task === 'ranking' ? rng.nextU32() : 0,
       }));
       const fetch = (step: number) => {
         const p = assembleBatch(graph, columns, encoders, {
@@ -273,21 +320,26 @@ export async function train(
       };
       let next = fetch(0);
       for (let step = 0; step < steps; step++) {
-        const { idx, dropoutSeed } = plan[step]!;
+        const { idx, dropoutSeed, negativeSeed } = plan[step]!;
         const batch = await next;
         // Sampling runs off the event loop: the next batch is sampled while this one trains.
         // Not yet: the sampler's worker pool (SamplerPool); feature encoding runs on this thread.
         if (step + 1 < steps) next = fetch(step + 1);
-        const labels = Float32Array.from(idx, (i) => (tr.labels[i]! - target.mean) / target.std);
         const loss = await scope(async () => {
-          const out = net.forward(batch, true, dropoutSeed);
-          const y = tensor(options.backend, labels, [labels.length, 1]);
-          const l =
-            options.task === 'binary'
-              ? bceWithLogits(out, y)
-              : options.regressionLoss === 'mse'
-                ? mseLoss(out, y)
-                : l1Loss(out, y);
+          const out = model.net.forward(batch, true, dropoutSeed);
+          const l = stepLoss(out, {
+            backend: options.backend,
+            task,
+            set: tr,
+            idx,
+            target,
+            regressionLoss: options.regressionLoss ?? 'l1',
+            classes: width,
+            ranking,
+            visibleUntil: options.visibleUntil,
+            rng: new Rng(negativeSeed),
+          });
+          if (l === null) return 0;
           const value = await l.item();
           await opt.update(backward(l, params));
           return value;
@@ -299,7 +351,7 @@ export async function train(
           steps,
           loss,
           validation: null,
-          metric: options.task === 'binary' ? 'auroc' : 'mae',
+          metric,
           seconds: (performance.now() - started) / 1000,
         });
       }
@@ -312,31 +364,24 @@ export async function train(
         steps,
         loss: lossSum / steps,
         validation: v.value,
-        metric: options.task === 'binary' ? 'auroc' : 'mae',
+        metric,
         seconds,
       });
-      if (v.score > best.score) best = { score: v.score, epoch, weights: await net.snapshot() };
-      else if (epoch - best.epoch >= patience) break;
+      if (v.score > best.score) {
+        const weights = {
+          net: await model.net.snapshot(),
+          rank: ranking === undefined ? null : await ranking.head.snapshot(),
+        };
+        best = { score: v.score, epoch, weights };
+      } else if (epoch - best.epoch >= patience) break;
     }
   } catch (err) {
-    net.dispose();
+    model.dispose();
     throw err;
   } finally {
     opt.dispose();
   }
   // Restore the best epoch: a fresh network holding its weights.
-  const restored = new HeteroSage(options.backend, schema, config, seed, best.weights!);
-  net.dispose();
-  model = new TrainedModel(
-    graph,
-    columns,
-    encoders,
-    restored,
-    options.task,
-    fanouts,
-    target,
-    batchSize,
-    options.visibleUntil,
-  );
-  return { model, history, bestEpoch: best.epoch };
+  model.dispose();
+  return { model: build(best.weights!), history, bestEpoch: best.epoch };
 }
