@@ -9,7 +9,13 @@ import { compilePlan, readTimeRange } from '../control/pql/index.js';
 import { evaluate, horizonMicros } from '../train/evaluate.js';
 import { ModelSession } from './predict.js';
 import { splitOf } from './settings.js';
-import { evaluationJson, labelSets, type EvaluationJson, type PipelineContext } from './train.js';
+import {
+  evaluationJson,
+  labelSets,
+  topK,
+  type EvaluationJson,
+  type PipelineContext,
+} from './train.js';
 
 export interface EvaluationOutput {
   modelId: string;
@@ -33,15 +39,19 @@ export async function runEvaluation(
       split: splitOf(meta.settings),
     });
     ctx.progress?.(0.4, 'computing labels');
-    const sets = await labelSets(connector, stage, plan);
+    const sets = await labelSets(connector, stage, plan, meta.task, meta.classes);
     // Evaluation follows the training protocol: rows after its data cutoff stay invisible.
     const s = plan.splits!;
     session.setVisibleUntil(s.kind === 'explicit' ? s.cutoff : undefined);
     ctx.progress?.(0.6, 'evaluating');
     const windowMicros = horizonMicros(plan.target.horizon) ?? undefined;
     const model = session.model;
-    const validation = await evaluate(model, sets.validation, [sets.train], { windowMicros });
-    const test = await evaluate(model, sets.test, [sets.train, sets.validation], { windowMicros });
+    const k = topK(plan);
+    const validation = await evaluate(model, sets.validation, [sets.train], { windowMicros, k });
+    const test = await evaluate(model, sets.test, [sets.train, sets.validation], {
+      windowMicros,
+      k,
+    });
     ctx.progress?.(1, 'done');
     return {
       modelId: input.model.id,

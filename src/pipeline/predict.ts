@@ -49,11 +49,18 @@ export interface PredictOutput {
   files: PredictionFile[];
 }
 
-/** One prediction row: the entity's key, and the model's output. */
+/** One entity's prediction: its key, and the model's output. */
 export interface PredictionRow {
   id: string;
-  /** Binary: probability of the positive class; regression: the predicted value. */
+  /**
+   * Binary: probability of the positive class; regression: the predicted value; multiclass: the
+   * probability of `label`; ranking and multilabel: the score of the first of `ranked`.
+   */
   score: number;
+  /** Multiclass: the most probable class. */
+  label?: string;
+  /** Ranking (rows of the ranked table, by key) and multilabel (labels): the top k, best first. */
+  ranked?: { item: string; score: number }[];
 }
 
 /** A model bound to a loaded graph: predicts for entity keys at anchor times. */
@@ -64,6 +71,8 @@ export class ModelSession {
     private readonly index: Map<string, number>,
     private readonly loaded: LoadedStage,
     private readonly backend: Backend,
+    /** Ranking: the key of each row of the ranked table. */
+    private readonly itemKeys: string[] | null,
   ) {}
 
   /** Loads the model file onto the source's current data (materialised, or reused). */
@@ -86,7 +95,13 @@ export class ModelSession {
       });
       remapCategories(model, fileMeta, prepared.stage);
       const index = await entityIndex(prepared.stage, fileMeta.entity.table);
-      const session = new ModelSession(fileMeta, model, index, loaded, backend);
+      let itemKeys: string[] | null = null;
+      if (fileMeta.ranked !== undefined) {
+        const items = await entityIndex(prepared.stage, fileMeta.ranked.table);
+        itemKeys = new Array<string>(loaded.graph.nodeType(fileMeta.ranked.table).count);
+        for (const [key, node] of items) itemKeys[node] = key;
+      }
+      const session = new ModelSession(fileMeta, model, index, loaded, backend, itemKeys);
       // Training may hide rows after a data cutoff (the evaluation protocol); a prediction at an
       // anchor sees everything up to that anchor, which the sampler enforces per seed.
       session.setVisibleUntil(undefined);
@@ -122,8 +137,33 @@ export class ModelSession {
     }
     const entities = Int32Array.from(ids, (id) => this.index.get(id)!);
     const times = new BigInt64Array(ids.length).fill(anchor);
-    const scores = await this.model.predict({ entities, times });
-    return ids.map((id, i) => ({ id, score: scores[i]! }));
+    const set = { entities, times };
+    const task = this.meta.task;
+    if (task === 'binary' || task === 'regression') {
+      const scores = await this.model.predict(set);
+      return ids.map((id, i) => ({ id, score: scores[i]! }));
+    }
+    const classes = this.meta.classes ?? [];
+    if (task === 'multiclass') {
+      const top = await this.model.predictTop(set, 1);
+      return ids.map((id, i) => ({
+        id,
+        score: top.scores[i]!,
+        label: classes[top.items[i]!] ?? String(top.items[i]),
+      }));
+    }
+    const k = this.meta.k ?? 10;
+    const top = await this.model.predictTop(set, k);
+    const name = (item: number) =>
+      task === 'ranking' ? this.itemKeys![item]! : (classes[item] ?? String(item));
+    return ids.map((id, i) => {
+      const ranked: { item: string; score: number }[] = [];
+      for (let j = 0; j < k; j++) {
+        const item = top.items[i * k + j]!;
+        if (item >= 0) ranked.push({ item: name(item), score: top.scores[i * k + j]! });
+      }
+      return { id, score: ranked[0]?.score ?? 0, ranked };
+    });
   }
 
   close(): void {
@@ -202,7 +242,9 @@ export async function runPrediction(
       );
       files.push({ format, ...ref });
     }
-    return { anchorTime, rowCount: rows.length, files };
+    // Rows of the files: one per entity, or one per entity and rank for top-k answers.
+    const rowCount = predictionTable(rows, session.meta, anchorTime).columns[0]!.length;
+    return { anchorTime, rowCount, files };
   } finally {
     session.close();
     await connector.close();
@@ -253,6 +295,66 @@ export async function readIds(path: string, format: 'csv' | 'arrow'): Promise<st
   return lines.filter((l) => l !== '').map((l) => l.replace(/^"(.*)"$/, '$1'));
 }
 
+/** A prediction file's columns: names, DuckDB types and values (strings or numbers). */
+interface OutputTable {
+  names: string[];
+  types: ('VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'INTEGER')[];
+  columns: (string | number)[][];
+}
+
+/**
+ * The rows of a prediction file. One row per entity (binary: probability; regression:
+ * prediction; multiclass: class and probability), or one row per entity and rank for top-k
+ * answers (ranking: the ranked table's key; multilabel: the label), always with the entity key
+ * and the anchor time.
+ */
+export function predictionTable(
+  rows: PredictionRow[],
+  meta: ModelFileMeta,
+  anchorTime: string,
+): OutputTable {
+  const key = meta.entity.key;
+  const anchor = anchorTime.replace('T', ' ').replace('Z', '');
+  if (meta.task === 'binary' || meta.task === 'regression') {
+    return {
+      names: [key, 'anchor_time', meta.task === 'binary' ? 'probability' : 'prediction'],
+      types: ['VARCHAR', 'TIMESTAMP', 'DOUBLE'],
+      columns: [rows.map((r) => r.id), rows.map(() => anchor), rows.map((r) => r.score)],
+    };
+  }
+  if (meta.task === 'multiclass') {
+    return {
+      names: [key, 'anchor_time', 'class', 'probability'],
+      types: ['VARCHAR', 'TIMESTAMP', 'VARCHAR', 'DOUBLE'],
+      columns: [
+        rows.map((r) => r.id),
+        rows.map(() => anchor),
+        rows.map((r) => r.label!),
+        rows.map((r) => r.score),
+      ],
+    };
+  }
+  let item = meta.task === 'ranking' ? (meta.ranked?.key ?? 'item') : 'label';
+  if (item === key || item === 'anchor_time' || item === 'rank' || item === 'score') {
+    item = `${meta.ranked?.table ?? 'item'}_${item}`;
+  }
+  const out: (string | number)[][] = [[], [], [], [], []];
+  for (const r of rows) {
+    (r.ranked ?? []).forEach((x, j) => {
+      out[0]!.push(r.id);
+      out[1]!.push(anchor);
+      out[2]!.push(j + 1);
+      out[3]!.push(x.item);
+      out[4]!.push(x.score);
+    });
+  }
+  return {
+    names: [key, 'anchor_time', 'rank', item, 'score'],
+    types: ['VARCHAR', 'TIMESTAMP', 'INTEGER', 'VARCHAR', 'DOUBLE'],
+    columns: out,
+  };
+}
+
 /** Writes prediction rows in one format. */
 export async function writePredictions(
   path: string,
@@ -261,40 +363,48 @@ export async function writePredictions(
   meta: ModelFileMeta,
   anchorTime: string,
 ): Promise<void> {
-  const key = meta.entity.key;
-  const scoreName = meta.task === 'binary' ? 'probability' : 'prediction';
-  const anchor = anchorTime.replace('T', ' ').replace('Z', '');
+  const table = predictionTable(rows, meta, anchorTime);
+  const length = table.columns[0]!.length;
+  const isoAnchor = (i: number, c: number) =>
+    table.types[c] === 'TIMESTAMP' ? anchorTime : table.columns[c]![i]!;
   if (format === 'json') {
-    const out = rows.map((r) => ({ [key]: r.id, anchor_time: anchorTime, [scoreName]: r.score }));
+    const out = Array.from({ length }, (_, i) =>
+      Object.fromEntries(table.names.map((n, c) => [n, isoAnchor(i, c)])),
+    );
     await writeFile(path, JSON.stringify(out));
     return;
   }
   if (format === 'arrow') {
-    const table = tableFromArrays({
-      [key]: rows.map((r) => r.id),
-      anchor_time: rows.map(() => anchorTime),
-      [scoreName]: Float64Array.from(rows, (r) => r.score),
-    });
-    await writeFile(path, tableToIPC(table, 'file'));
+    const arrays = Object.fromEntries(
+      table.names.map((n, c) => {
+        const values = table.columns[c]!;
+        if (table.types[c] === 'DOUBLE') return [n, Float64Array.from(values as number[])];
+        if (table.types[c] === 'INTEGER') return [n, Int32Array.from(values as number[])];
+        if (table.types[c] === 'TIMESTAMP') return [n, values.map(() => anchorTime)];
+        return [n, values as string[]];
+      }),
+    );
+    await writeFile(path, tableToIPC(tableFromArrays(arrays), 'file'));
     return;
   }
-  const csv = [
-    `${csvField(key)},anchor_time,${scoreName}`,
-    ...rows.map((r) => `${csvField(r.id)},${anchor},${r.score}`),
-  ].join('\n');
+  const lines = [table.names.map(csvField).join(',')];
+  for (let i = 0; i < length; i++) {
+    lines.push(table.columns.map((c) => csvField(String(c[i]))).join(','));
+  }
+  const csv = `${lines.join('\n')}\n`;
   if (format === 'csv') {
-    await writeFile(path, `${csv}\n`);
+    await writeFile(path, csv);
     return;
   }
   // Parquet through DuckDB: the CSV beside it, read with explicit types, copied to Parquet.
   const tmpCsv = `${path}.csv`;
-  await writeFile(tmpCsv, `${csv}\n`);
+  await writeFile(tmpCsv, csv);
   const db = await openDuckDb(':memory:');
   try {
-    const columns = `{${quoteLiteral(key)}: 'VARCHAR', 'anchor_time': 'TIMESTAMP', ${quoteLiteral(scoreName)}: 'DOUBLE'}`;
+    const columns = table.names.map((n, c) => `${quoteLiteral(n)}: '${table.types[c]}'`);
     await db.queryAll(
-      `COPY (SELECT * FROM read_csv(${quoteLiteral(tmpCsv)}, header = true, columns = ${columns})) ` +
-        `TO ${quoteLiteral(path)} (FORMAT parquet)`,
+      `COPY (SELECT * FROM read_csv(${quoteLiteral(tmpCsv)}, header = true, ` +
+        `columns = {${columns.join(', ')}})) TO ${quoteLiteral(path)} (FORMAT parquet)`,
     );
   } finally {
     await db.close();

@@ -19,7 +19,7 @@ import { createCpuBackend } from '../gnn/cpu-backend.js';
 import { WebGpuBackend } from '../gnn/webgpu/backend.js';
 import { renderReport, type ReportInput } from '../report/html.js';
 import { evaluate, horizonMicros, type Evaluation } from '../train/evaluate.js';
-import { entityIndex, queryLabels } from '../train/labels.js';
+import { entityIndex, queryLabels, type LabelOptions } from '../train/labels.js';
 import { saveModel } from '../train/model-file.js';
 import {
   train,
@@ -82,6 +82,11 @@ export interface ModelFileMeta {
   stage: { hash: string; vocabularies: Record<string, Record<string, string[]>> };
   settings: TrainSettings;
   config: RunConfig;
+  /** Multiclass and multilabel: the label value of each class index. */
+  classes?: string[];
+  /** Ranking: the ranked table and its key; k of RANK TOP k (also multilabel). */
+  ranked?: { table: string; key: string };
+  k?: number;
 }
 
 export interface TrainOutput {
@@ -98,12 +103,34 @@ export function trainerTask(plan: QueryPlan): TaskKind {
       return 'binary';
     case 'regression':
       return 'regression';
+    case 'multiclass_classification':
+      return 'multiclass';
+    case 'multilabel_classification':
+      return 'multilabel';
+    case 'link_prediction':
+      return 'ranking';
     default:
       return raise('CONTROL_TASK_UNSUPPORTED', {
         task: plan.task.type,
-        hint: 'binary classification and regression queries train today',
+        hint:
+          'FORECAST n TIMEFRAMES does not train yet; ask for one window at a time, e.g. ' +
+          'SUM(orders.total, 0, 30, days)',
       });
   }
+}
+
+/** The metric (an `evaluate` key) each task stops early on and reports first. */
+export const MAIN_METRIC: Record<TaskKind, string> = {
+  binary: 'auroc',
+  regression: 'mae',
+  multiclass: 'accuracy',
+  multilabel: 'auprcMacro',
+  ranking: 'map',
+};
+
+/** k of the ranking metrics and of the top lists predicted (RANK TOP k; default 10). */
+export function topK(plan: QueryPlan): number {
+  return plan.task.topK ?? 10;
 }
 
 /** Starts the compute backend a job asked for. */
@@ -168,7 +195,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
     for (const w of plan.warnings) ctx.log?.('warn', `${w.code}: ${w.message}`);
     const task = trainerTask(plan);
     ctx.progress?.(0.12, 'computing labels');
-    const sets = await labelSets(connector, stage, plan);
+    const sets = await labelSets(connector, stage, plan, task);
     ctx.log?.(
       'info',
       `examples: train ${sets.train.labels.length}, validation ${sets.validation.labels.length}, ` +
@@ -196,6 +223,8 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
         seedType: plan.entity.table,
         ...config,
         visibleUntil,
+        ...(sets.classes === undefined ? {} : { classes: sets.classes }),
+        ...(task === 'ranking' ? { targetType: plan.task.rankedTable!, k: topK(plan) } : {}),
         onProgress: (p) => {
           checkCancelled(ctx);
           const f = 0.15 + span * (i + (p.epoch + p.step / Math.max(1, p.steps)) / config.epochs);
@@ -223,15 +252,17 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
     try {
       ctx.progress?.(0.88, 'evaluating');
       const windowMicros = horizonMicros(plan.target.horizon) ?? undefined;
-      const validation = await evaluate(model, sets.validation, [sets.train], { windowMicros });
+      const k = topK(plan);
+      const validation = await evaluate(model, sets.validation, [sets.train], { windowMicros, k });
       const test = await evaluate(model, sets.test, [sets.train, sets.validation], {
         windowMicros,
+        k,
       });
-      const testPredictions = await model.predict(sets.test);
+      const outputs = await reportOutputs(model, sets.test, k, sets.classes);
       const planJson = planToJson(plan);
       const metrics: ModelMetrics = {
         task,
-        metric: task === 'binary' ? 'auroc' : 'mae',
+        metric: MAIN_METRIC[task],
         validation: evaluationJson(validation),
         test: evaluationJson(test),
         splits: {
@@ -258,14 +289,15 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
         stage: { hash: stage.manifest.hash, vocabularies: stageVocabularies(stage) },
         settings,
         config,
+        ...(sets.classes === undefined ? {} : { classes: [...sets.classes] }),
+        ...(task === 'ranking' ? { ranked: rankedOf(plan, input.graph), k: topK(plan) } : {}),
+        ...(task === 'multilabel' ? { k: topK(plan) } : {}),
       };
       ctx.progress?.(0.95, 'saving the model');
       const checkpoint = await ctx.artifacts.putFile(async (tmp) => {
         await saveModel(tmp, model, { graphHash: input.graph.contentHash, plan: meta, metrics });
       });
-      const html = renderReport(
-        reportInput(input.query, plan, metrics, sets.test, testPredictions),
-      );
+      const html = renderReport(reportInput(input.query, plan, metrics, sets.test, outputs));
       const report = await ctx.artifacts.put(html);
       ctx.progress?.(1, 'done');
       return { checkpoint, report, plan: planJson, metrics };
@@ -280,13 +312,28 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
   }
 }
 
-export type LabelSets = Record<'train' | 'validation' | 'test', LabelSet & { dropped: number }>;
+export type LabelSets = Record<'train' | 'validation' | 'test', LabelSet & { dropped: number }> & {
+  /** Multiclass and multilabel: the vocabulary of the training split. */
+  classes?: readonly string[];
+};
 
-/** Runs the label SQL of each split of a temporal plan; an empty split is an error. */
+/** The ranked table of a link-prediction plan and its primary key. */
+function rankedOf(plan: QueryPlan, graph: GraphVersion): { table: string; key: string } {
+  const table = plan.task.rankedTable!;
+  const def = graph.definition.tables.find((t) => t.name === table);
+  return { table, key: def?.primaryKey ?? 'id' };
+}
+
+/**
+ * Runs the label SQL of each split of a temporal plan; an empty split is an error. Classes are
+ * the training split's values; ranked items are rows of the ranked table.
+ */
 export async function labelSets(
   connector: Connector,
   stage: Stage,
   plan: QueryPlan,
+  task: TaskKind,
+  fixedClasses?: readonly string[],
 ): Promise<LabelSets> {
   if (plan.splits === null) {
     raise('CONTROL_TASK_UNSUPPORTED', {
@@ -296,13 +343,21 @@ export async function labelSets(
   }
   const index = await entityIndex(stage, plan.entity.table);
   const s = plan.splits;
+  const options: LabelOptions = { task };
+  if (task === 'ranking') {
+    options.targetIndex = await entityIndex(stage, plan.task.rankedTable!);
+  }
+  if (fixedClasses !== undefined) options.classes = fixedClasses;
+  const train = await queryLabels(connector, s.train.sql, index, 'train', options);
+  if (train.classes !== undefined) options.classes = train.classes;
   const sets: LabelSets = {
-    train: await queryLabels(connector, s.train.sql, index, 'train'),
-    validation: await queryLabels(connector, s.validation.sql, index, 'validation'),
-    test: await queryLabels(connector, s.test.sql, index, 'test'),
+    train,
+    validation: await queryLabels(connector, s.validation.sql, index, 'validation', options),
+    test: await queryLabels(connector, s.test.sql, index, 'test', options),
+    ...(options.classes === undefined ? {} : { classes: options.classes }),
   };
-  for (const [split, set] of Object.entries(sets)) {
-    if (set.labels.length === 0) {
+  for (const split of ['train', 'validation', 'test'] as const) {
+    if (sets[split].labels.length === 0) {
       raise('CONTROL_NO_EXAMPLES', {
         split,
         hint: 'check the entity filter and the split times with `prequel explain`',
@@ -330,47 +385,118 @@ export function evaluationJson(ev: Evaluation): EvaluationJson {
   };
 }
 
+/** Test-split outputs the report plots, by task. */
+async function reportOutputs(
+  model: TrainedModel,
+  test: LabelSet,
+  k: number,
+  classes: readonly string[] | undefined,
+): Promise<ReportInput['outputs']> {
+  const labels = Array.from(test.labels);
+  switch (model.task) {
+    case 'binary':
+      return { kind: 'binary', labels, scores: Array.from(await model.predict(test)) };
+    case 'regression':
+      return {
+        kind: 'regression',
+        targets: labels,
+        predictions: Array.from(await model.predict(test)),
+      };
+    case 'multiclass':
+      return {
+        kind: 'multiclass',
+        labels,
+        predicted: Array.from(await model.predict(test)),
+        classNames: [...(classes ?? [])],
+      };
+    case 'multilabel': {
+      // One (example, label) pair per point: the micro-averaged ROC and precision-recall curves.
+      const { classes: n, values } = await model.predictProba(test);
+      const truth = new Float64Array(values.length);
+      const lists = test.lists!;
+      for (let i = 0; i < test.entities.length; i++) {
+        for (let j = lists.offsets[i]!; j < lists.offsets[i + 1]!; j++) {
+          truth[i * n + lists.items[j]!] = 1;
+        }
+      }
+      return { kind: 'binary', labels: Array.from(truth), scores: Array.from(values) };
+    }
+    case 'ranking': {
+      const top = await model.predictTop(test, k);
+      const lists = test.lists!;
+      const hits = new Float64Array(k);
+      const truthSizes: number[] = [];
+      for (let i = 0; i < test.entities.length; i++) {
+        const truth = new Set(lists.items.subarray(lists.offsets[i]!, lists.offsets[i + 1]!));
+        truthSizes.push(truth.size);
+        let found = 0;
+        for (let j = 0; j < k; j++) {
+          if (truth.has(top.items[i * k + j]!)) found++;
+          hits[j]! += found / (j + 1);
+        }
+      }
+      const n = Math.max(1, test.entities.length);
+      const precisionAtK = Array.from(hits, (h, j) => ({ k: j + 1, value: h / n }));
+      return { kind: 'ranking', precisionAtK, truthSizes };
+    }
+  }
+}
+
+function labelSummary(task: TaskKind, labels: Float64Array): string {
+  if (labels.length === 0) return '';
+  const mean = labels.reduce((a, b) => a + b, 0) / labels.length;
+  switch (task) {
+    case 'binary':
+      return `${(100 * mean).toFixed(1)}% positive`;
+    case 'regression':
+      return `mean ${mean.toFixed(3)}`;
+    case 'multiclass':
+      return `${new Set(labels).size} classes`;
+    default:
+      return `${mean.toFixed(2)} per example`;
+  }
+}
+
 function reportInput(
   query: string,
   plan: QueryPlan,
   m: ModelMetrics,
   test: LabelSet,
-  predictions: Float64Array,
+  outputs: ReportInput['outputs'],
 ): ReportInput {
   const s = plan.splits!;
-  const summary = (labels: Float64Array) => {
-    if (labels.length === 0) return '';
-    const mean = labels.reduce((a, b) => a + b, 0) / labels.length;
-    return m.task === 'binary' ? `${(100 * mean).toFixed(1)}% positive` : `mean ${mean.toFixed(3)}`;
-  };
   const split = (name: string, step: typeof s.train, examples: number) => ({
     name,
     anchors: step.count,
     examples,
   });
+  const range = (step: typeof s.train) =>
+    step.first === null || step.last === null
+      ? '-'
+      : `${formatTimestamp(step.first)} .. ${formatTimestamp(step.last)}`;
+  const horizon = (planToJson(plan).target as { horizon: string | null }).horizon;
   return {
     title: `prequel model: ${plan.entity.table}`,
     query,
-    task: m.task === 'binary' ? 'binary' : 'regression',
+    task: m.task,
     createdAt: new Date(),
     plan: {
       task: plan.task.type,
       entity: `${plan.entity.table}.${plan.entity.key}`,
       target: plan.target.text,
-      'label window': planToJson(plan).target
-        ? String((planToJson(plan).target as { horizon: unknown }).horizon)
-        : '',
+      'label window': horizon ?? '-',
       split: s.kind,
       'data cutoff': formatTimestamp(s.cutoff),
-      'train anchors': `${s.train.first === null ? '-' : formatTimestamp(s.train.first)} .. ${s.train.last === null ? '-' : formatTimestamp(s.train.last)}`,
-      'test anchors': `${s.test.first === null ? '-' : formatTimestamp(s.test.first)} .. ${s.test.last === null ? '-' : formatTimestamp(s.test.last)}`,
+      'train anchors': range(s.train),
+      'validation anchors': range(s.validation),
+      'test anchors': range(s.test),
     },
     sql: s.test.sql.sql,
     config: { ...m.config, fanouts: m.config.fanouts.join(', ') },
     splits: [
-      { ...split('train', s.train, m.splits.train) },
-      { ...split('validation', s.validation, m.splits.validation) },
-      { ...split('test', s.test, m.splits.test), labelSummary: summary(test.labels) },
+      split('train', s.train, m.splits.train),
+      split('validation', s.validation, m.splits.validation),
+      { ...split('test', s.test, m.splits.test), labelSummary: labelSummary(m.task, test.labels) },
     ],
     metrics: (['validation', 'test'] as const).map((name) => ({
       split: name,
@@ -385,13 +511,6 @@ function reportInput(
       validation: h.validation,
       seconds: h.seconds,
     })),
-    outputs:
-      m.task === 'binary'
-        ? { kind: 'binary', labels: Array.from(test.labels), scores: Array.from(predictions) }
-        : {
-            kind: 'regression',
-            targets: Array.from(test.labels),
-            predictions: Array.from(predictions),
-          },
+    outputs,
   };
 }
