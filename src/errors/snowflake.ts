@@ -49,4 +49,32 @@ export const snowflakeErrors = defineErrors({
     status: 409,
     message: 'The Snowflake connection to account {account} is closed; expected an open connection',
   },
+  SNOWFLAKE_WRITE_NAME_INVALID: {
+    status: 400,
+    message:
+      'Cannot write {what} {name} to Snowflake: {reason}; expected 1 to 255 characters with no ' +
+      'control characters, column names unique',
+  },
+  SNOWFLAKE_WRITE_LENGTH_MISMATCH: {
+    status: 400,
+    message:
+      'Column {column} written to Snowflake table {table} has {received} {part}; expected ' +
+      '{expected}, the row count of column {first}',
+  },
+  SNOWFLAKE_WRITE_TYPE_UNSUPPORTED: {
+    status: 400,
+    message:
+      'Column {column} written to Snowflake table {table} cannot be sent as type {type}: ' +
+      'expected {expected}, received {received}',
+  },
+  SNOWFLAKE_WRITE_VALUE_INVALID: {
+    status: 422,
+    message:
+      'Row {row} of column {column} written to Snowflake table {table} cannot be sent: ' +
+      'expected {expected}, received {received}',
+  },
+  SNOWFLAKE_WRITE_FAILED: {
+    status: 502,
+    message: 'Writing Snowflake table {table} failed while {step}: {reason}; {outcome}',
+  },
 });

@@ -15,9 +15,14 @@ import {
   type SnowflakeOptions,
 } from './config.js';
 import { connectError, snowflakeError, statementError } from './errors.js';
+import { quoteIdentifier } from './identifiers.js';
 import * as sdk from './sdk.js';
+import { writeTable, type WriteColumn, type WriteOptions, type WriteResult } from './write.js';
 
 export type { SnowflakeOptions } from './config.js';
+export { quoteIdentifier } from './identifiers.js';
+export { MAX_BIND_VALUES } from './write.js';
+export type { WriteColumn, WriteColumnType, WriteOptions, WriteResult } from './write.js';
 
 /** A statement's result: its columns' metadata, then its rows in typed chunks. */
 interface Run {
@@ -83,7 +88,7 @@ export class SnowflakeConnector implements Connector {
     const nullable = stringValues(listed, 1);
     const nullableByName = new Map(names.map((name, i) => [name, nullable[i] !== 'NO']));
 
-    const run = await this.run(`SELECT * FROM ${quoteIdentifier(table)} LIMIT 0`, [], table);
+    const run = await this.run(`SELECT * FROM ${quoteIdentifier(table)} LIMIT 0`, undefined, table);
     await run.chunks.return(undefined);
     const columns: ColumnInfo[] = run.columns.map((meta) => ({
       name: meta.name,
@@ -95,7 +100,7 @@ export class SnowflakeConnector implements Connector {
   }
 
   async countRows(table: string): Promise<bigint> {
-    const run = await this.run(`SELECT COUNT(*) FROM ${quoteIdentifier(table)}`, [], table);
+    const run = await this.run(`SELECT COUNT(*) FROM ${quoteIdentifier(table)}`, undefined, table);
     const result = await collect(run);
     const column = result.columns[0];
     if (column.kind === 'bigint') return column.values[0];
@@ -109,17 +114,51 @@ export class SnowflakeConnector implements Connector {
   }
 
   async *query(sql: string, params: SqlValue[] = []): AsyncGenerator<ResultChunk> {
-    const run = await this.run(sql, params);
+    const run = await this.run(sql, toBinds(params));
     yield* run.chunks;
   }
 
   async queryAll(sql: string, params: SqlValue[] = []): Promise<ResultChunk> {
-    return collect(await this.run(sql, params));
+    return collect(await this.run(sql, toBinds(params)));
   }
 
   async execute(sql: string, params: SqlValue[] = []): Promise<void> {
-    const run = await this.run(sql, params);
+    const run = await this.run(sql, toBinds(params));
     await run.chunks.return(undefined);
+  }
+
+  /**
+   * Writes typed columns as `table` in the connection's database and schema, all or nothing
+   * for readers: mode 'replace' (default) leaves exactly these rows, 'append' adds them,
+   * creating the table when missing. Names are quoted, so taken exactly (case included).
+   */
+  async writeTable(
+    table: string,
+    columns: readonly WriteColumn[],
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
+    return writeTable(
+      {
+        execute: (sql, params) => this.execute(sql, params),
+        executeRows: async (sql, rows) => {
+          const run = await this.run(sql, rows as Binds);
+          await run.chunks.return(undefined);
+        },
+        tableExists: async (name) => {
+          const found = await this.queryAll(
+            'SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES ' +
+              'WHERE TABLE_SCHEMA = CURRENT_SCHEMA() AND TABLE_CATALOG = CURRENT_DATABASE() ' +
+              'AND TABLE_NAME = ?',
+            [name],
+          );
+          const count = found.columns[0];
+          return (count.kind === 'bigint' || count.kind === 'int') && count.values[0] > 0;
+        },
+      },
+      table,
+      columns,
+      options,
+    );
   }
 
   /** Logs out; later calls fail with SNOWFLAKE_CONNECTION_CLOSED. Safe to call twice. */
@@ -135,13 +174,13 @@ export class SnowflakeConnector implements Connector {
   }
 
   // Sends the statement, waits for the result metadata, and returns the lazy chunk reader.
-  // `table` names the table the statement reads, to report a missing one as such.
-  private async run(sql: string, params: SqlValue[], table?: string): Promise<Run> {
+  // `binds` are scalars (toBinds) or rows of an array bind; `table` names the table the
+  // statement reads, to report a missing one as such.
+  private async run(sql: string, binds: Binds | undefined, table?: string): Promise<Run> {
     const connection = this.connection;
     if (connection === null) {
       throw snowflakeError('SNOWFLAKE_CONNECTION_CLOSED', { account: this.options.account });
     }
-    const binds = toBinds(params);
     let statement: sdk.RowStatement;
     try {
       statement = await sdk.executeStreaming(connection, sql, binds);
@@ -212,11 +251,6 @@ export class SnowflakeConnector implements Connector {
     const { database, schema } = this.options;
     return snowflakeError('SNOWFLAKE_TABLE_NOT_FOUND', { table, database, schema }, cause);
   }
-}
-
-/** Quotes an identifier for Snowflake: wrapped in double quotes, inner quotes doubled. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 // Binds travel as the driver's scalars. A bigint within 2^53 goes as a number (the driver sends

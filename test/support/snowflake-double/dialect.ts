@@ -44,6 +44,10 @@ export function toDuckDbSql(sql: string): string {
   text = text.replace(/(?<!:):(\d+)/g, (_, n: string) => `$${n}`);
   // Types and casts DuckDB spells differently.
   text = text.replace(/\bTIMESTAMP_NTZ\b/gi, 'TIMESTAMP').replace(/::VARIANT\b/gi, '');
+  // NUMBER(38,0), Snowflake's INTEGER, as HUGEINT (also reported as 38 digits): DuckDB casts
+  // text to a DECIMAL that wide about a thousand times slower than to an integer.
+  text = text.replace(/\bNUMBER\s*\(\s*38\s*,\s*0\s*\)/gi, 'HUGEINT');
+  text = text.replace(/\bNUMBER(?=\s*\()/gi, 'DECIMAL');
   // Date parts written as bare keywords.
   text = text.replace(
     /\bDATEADD\(\s*([A-Za-z_]+)\s*,/gi,
@@ -56,6 +60,44 @@ export function toDuckDbSql(sql: string): string {
   text = rewriteFlatten(text);
 
   return unmask(text, quoted);
+}
+
+/**
+ * Rewrites `INSERT ... VALUES (<expressions of ? or :N>)` run with array binds into one DuckDB
+ * INSERT ... SELECT over the bound columns, each bound as a JSON array of texts ($1 ... $n),
+ * so the whole array bind is one statement, all rows or none, as in Snowflake. Returns null
+ * for any other statement (Snowflake binds arrays for INSERT only).
+ */
+export function arrayInsertSql(sql: string, count: number): string | null {
+  const { masked, quoted } = maskQuoted(sql);
+  const values = /^\s*INSERT\s+INTO\s[^]*?\bVALUES\s*\(/i.exec(masked);
+  if (values === null) return null;
+  const open = values[0].length - 1;
+  const close = matchingParen(masked, open);
+  if (!/^\s*;?\s*$/.test(masked.slice(close + 1))) return null;
+
+  let next = 0;
+  const row = masked
+    .slice(open + 1, close)
+    .replace(/\?|(?<!:):(\d+)/g, (_, n?: string) => `"__bind${n ?? ++next}"`);
+  const unnest = Array.from(
+    { length: count },
+    (_, i) => `unnest(from_json($${i + 1}, '["VARCHAR"]')) AS "__bind${i + 1}"`,
+  );
+  const head = masked.slice(0, open).replace(/\bVALUES\s*$/i, '');
+  const text = `${head}SELECT ${row} FROM (SELECT ${unnest.join(', ')})`;
+  return toDuckDbSql(unmask(text, quoted));
+}
+
+/** Parses `ALTER TABLE a SWAP WITH b` (one-part names); null for any other statement. */
+export function parseSwap(sql: string): { table: string; other: string } | null {
+  const name = '("(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*)';
+  const pattern = new RegExp(
+    `^\\s*ALTER\\s+TABLE\\s+${name}\\s+SWAP\\s+WITH\\s+${name}\\s*;?\\s*$`,
+    'i',
+  );
+  const match = pattern.exec(sql);
+  return match === null ? null : { table: match[1], other: match[2] };
 }
 
 // ARRAY_AGG(v) [WITHIN GROUP (ORDER BY k)] drops NULLs in Snowflake; DuckDB's list keeps them.

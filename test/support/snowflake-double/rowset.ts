@@ -192,7 +192,7 @@ export interface Binding {
 }
 
 /**
- * Binds the driver's positional bindings. A value goes in as the parameter's own type when
+ * Binds the driver's positional scalar bindings (array binds: see statement.ts). A value goes in as the parameter's own type when
  * DuckDB knows it (DuckDB casts the text), otherwise as the type the driver declared.
  */
 export function bindParameters(
@@ -203,10 +203,7 @@ export function bindParameters(
   for (let index = 1; index <= count; index++) {
     const binding = bindings?.[String(index)];
     if (binding === undefined) throw new DoubleSqlError(`bind variable ${index} not set`, '07002');
-    if (Array.isArray(binding.value)) {
-      throw new DoubleSqlError('array binding is not supported by the test double', '0A000');
-    }
-    const value = binding.value;
+    const value = binding.value as string | null;
     if (value === null) {
       prepared.bindNull(index);
     } else if (prepared.parameterTypeId(index) !== DuckDBTypeId.INVALID) {

@@ -10,6 +10,12 @@
 //   positional `bindings` map; the answer is Snowflake's JSON result: `rowtype` metadata,
 //   values as strings, the first chunk inline as `rowset` and the rest as `chunks` with URLs
 //   and `chunkHeaders` (an SSE-C style key the chunk request must echo).
+// - Array binds (every `bindings` entry a list of values, one per row) for
+//   INSERT ... VALUES (...) with one row of placeholders: run as one statement, all rows or
+//   none, as Snowflake does; array binds on any other statement are refused (0A000).
+// - ALTER TABLE a SWAP WITH b (one-part names), atomic for readers; CREATE OR REPLACE TABLE,
+//   ALTER TABLE ... RENAME TO and DROP TABLE IF EXISTS are DuckDB's own.
+// - Failures on demand: `failStatement` makes a chosen statement fail as the warehouse would.
 // - GET /chunks/<queryId>/<n>: one result chunk, gzip-compressed, as the driver fetches them.
 // - GET /queries/<queryId>/result: a stored result again (the driver's refresh path).
 // - POST /session/token-request: renewal of an expired session token (code 390112, see
@@ -19,7 +25,7 @@
 // - Queries still running (code 333333 with a getResultUrl the driver polls), on demand: see
 //   `runningAnswers`.
 // Not covered: asyncExec queries and the query monitoring endpoints, multi-statement requests,
-// array binds and stage binds, PUT/GET file transfer, Arrow results, OAuth, MFA and SSO. SQL is
+// stage binds (array binds above CLIENT_STAGE_ARRAY_BINDING_THRESHOLD), PUT/GET file transfer, Arrow results, OAuth, MFA and SSO. SQL is
 // DuckDB's dialect, plus the Snowflake functions and constructs that prequel's SQL writers
 // emit (dialect.ts).
 import { randomUUID } from 'node:crypto';
@@ -65,6 +71,8 @@ export interface DoubleStats {
   renewals: number;
   /** Requests for a result by query id (the driver's polling of a running query). */
   resultPolls: number;
+  /** Rows of each array-bound statement, in order of request. */
+  arrayBinds: number[];
 }
 
 interface Session {
@@ -101,6 +109,7 @@ export class SnowflakeDouble {
     sessionsClosed: 0,
     renewals: 0,
     resultPolls: 0,
+    arrayBinds: [],
   };
   private readonly sessions = new Map<string, Session>();
   private readonly results = new Map<string, StoredResult>();
@@ -248,6 +257,16 @@ export class SnowflakeDouble {
   /** While set, chunk downloads are refused (HTTP 400), as a broken storage link would be. */
   refuseChunks = false;
 
+  /**
+   * Makes the next statement whose text matches `pattern`, after `skip` matching ones have
+   * run, fail once as a value the warehouse cannot convert would (SQLSTATE 22018).
+   */
+  failStatement(pattern: RegExp, skip = 0): void {
+    this.faults.push({ pattern, skip });
+  }
+
+  private readonly faults: { pattern: RegExp; skip: number }[] = [];
+
   /** Makes every session token expire, as they do after an hour; master tokens still renew. */
   expireSessionTokens(): void {
     for (const session of this.sessions.values()) session.expired = true;
@@ -261,9 +280,13 @@ export class SnowflakeDouble {
   private async query(session: Session, body: RequestBody | undefined): Promise<object> {
     this.stats.queries++;
     const queryId = randomUUID();
+    const sqlText = String(body?.sqlText ?? '');
+    const firstBinding = Object.values(body?.bindings ?? {})[0]?.value;
+    if (Array.isArray(firstBinding)) this.stats.arrayBinds.push(firstBinding.length);
     let result: StatementResult;
     try {
-      result = await runStatement(session.connection, String(body?.sqlText ?? ''), body?.bindings);
+      this.injectFault(sqlText);
+      result = await runStatement(session.connection, sqlText, body?.bindings);
     } catch (err) {
       const sqlError = err instanceof DoubleSqlError ? err : undefined;
       return failure(
@@ -323,6 +346,15 @@ export class SnowflakeDouble {
     const stored = { session: session.id, data, chunks, key, running: this.runningAnswers };
     this.results.set(queryId, stored);
     return this.answer(queryId, stored);
+  }
+
+  private injectFault(sqlText: string): void {
+    const index = this.faults.findIndex((f) => f.pattern.test(sqlText));
+    if (index < 0) return;
+    const fault = this.faults[index];
+    if (fault.skip-- > 0) return;
+    this.faults.splice(index, 1);
+    throw new DoubleSqlError("Numeric value 'x' is not recognized (injected)", '22018', '100038');
   }
 
   private storedResult(queryId: string): object {
