@@ -108,6 +108,11 @@ export interface PredictRequest {
    * stored as an artifact before the job is queued. Default: every entity of the target table.
    */
   ids?: { stream: Readable; format: 'csv' | 'arrow'; maxBytes?: number; limitSetting?: string };
+  /**
+   * Snowflake sources: the warehouse table the predictions replace (default
+   * PREQUEL_PREDICTIONS_<model id>). Other sources have no warehouse: giving one is an error.
+   */
+  table?: string;
 }
 
 export interface PredictEntitiesRequest {
@@ -475,11 +480,20 @@ export class Prequel {
     const anchorTime =
       request.anchorTime === undefined ? undefined : checkAnchorTime(request.anchorTime);
     this.requireKind('predict', 'predict', 'predictor');
+    const inputs = this.modelInputs(model);
+    if (request.table !== undefined && inputs.source.kind !== 'snowflake') {
+      raise('CONTROL_INVALID_ARGUMENT', {
+        name: 'table',
+        expected: 'absent: only Snowflake sources receive predictions as a warehouse table',
+        received: `${request.table} for a ${inputs.source.kind} source`,
+      });
+    }
     const job: PredictJobParams = {
       model,
-      ...this.modelInputs(model),
+      ...inputs,
       ...(anchorTime === undefined ? {} : { anchorTime }),
       formats: request.formats ?? ['parquet'],
+      ...(request.table === undefined ? {} : { table: request.table }),
     };
     if (request.ids !== undefined) {
       const { stream, format, maxBytes, limitSetting } = request.ids;

@@ -12,6 +12,7 @@ import type { SourceRecord } from '../control/metadata/sources.js';
 import { compilePlan, readTimeRange, type QueryPlan } from '../control/pql/index.js';
 import type { Connector, ResultColumn } from '../data/connector.js';
 import { openDuckDb } from '../data/duckdb.js';
+import { SnowflakeConnector, type WriteColumn } from '../data/snowflake/connector.js';
 import { quoteLiteral } from '../data/sql.js';
 import type { LoadedStage } from '../data/load-store.js';
 import type { Stage } from '../data/stage.js';
@@ -41,12 +42,21 @@ export interface PredictInput {
   anchorTime?: string;
   formats: PredictionFormat[];
   ids?: ArtifactRef & { format: 'csv' | 'arrow' };
+  /** Snowflake sources: the warehouse table the predictions replace (see warehouseTableName). */
+  table?: string;
 }
 
 export interface PredictOutput {
   anchorTime: string;
   rowCount: number;
   files: PredictionFile[];
+  /** Snowflake sources: the table holding the predictions in the warehouse. */
+  table?: { name: string; rows: number };
+}
+
+/** The default warehouse table of a model's predictions. */
+export function warehouseTableName(modelId: string): string {
+  return `PREQUEL_PREDICTIONS_${modelId}`;
 }
 
 /** One entity's prediction: its key, and the model's output. */
@@ -243,8 +253,18 @@ export async function runPrediction(
       files.push({ format, ...ref });
     }
     // Rows of the files: one per entity, or one per entity and rank for top-k answers.
-    const rowCount = predictionTable(rows, session.meta, anchorTime).columns[0]!.length;
-    return { anchorTime, rowCount, files };
+    const table = predictionTable(rows, session.meta, anchorTime);
+    const rowCount = table.columns[0]!.length;
+    const out: PredictOutput = { anchorTime, rowCount, files };
+    if (connector instanceof SnowflakeConnector) {
+      const name = input.table ?? warehouseTableName(input.model.id);
+      ctx.progress?.(0.96, `writing table ${name}`);
+      const written = await connector.writeTable(name, writeColumns(table, anchorTime), {
+        mode: 'replace',
+      });
+      out.table = { name, rows: written.rows };
+    }
+    return out;
   } finally {
     session.close();
     await connector.close();
@@ -410,6 +430,24 @@ export async function writePredictions(
     await db.close();
     await rm(tmpCsv, { force: true });
   }
+}
+
+/** A prediction table as warehouse columns (times as UTC microseconds). */
+function writeColumns(table: OutputTable, anchorTime: string): WriteColumn[] {
+  const anchor = BigInt(Date.parse(anchorTime)) * 1000n;
+  return table.names.map((name, c): WriteColumn => {
+    const values = table.columns[c]!;
+    switch (table.types[c]) {
+      case 'TIMESTAMP':
+        return { name, type: 'timestamp', values: new BigInt64Array(values.length).fill(anchor) };
+      case 'DOUBLE':
+        return { name, type: 'float', values: Float64Array.from(values as number[]) };
+      case 'INTEGER':
+        return { name, type: 'int', values: Int32Array.from(values as number[]) };
+      default:
+        return { name, type: 'string', values: values as string[] };
+    }
+  });
 }
 
 function csvField(value: string): string {

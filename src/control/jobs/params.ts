@@ -40,4 +40,6 @@ export interface PredictJobParams {
   formats: PredictionFormat[];
   /** An uploaded file of entity ids (complete artifact); absent: all entities. */
   ids?: ArtifactRef & { format: 'csv' | 'arrow' };
+  /** Snowflake sources: the warehouse table the predictions replace. */
+  table?: string;
 }

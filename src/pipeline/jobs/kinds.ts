@@ -53,7 +53,12 @@ export const PIPELINE_JOB_KINDS: readonly JobKindDef[] = [
         rowCount: out.rowCount,
         files: out.files,
       });
-      return { predictionSetId: set.id, rowCount: out.rowCount, files: out.files };
+      return {
+        predictionSetId: set.id,
+        rowCount: out.rowCount,
+        files: out.files,
+        ...(out.table === undefined ? {} : { table: out.table }),
+      };
     },
   },
 ];
