@@ -262,7 +262,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
       const planJson = planToJson(plan);
       const metrics: ModelMetrics = {
         task,
-        metric: MAIN_METRIC[task],
+        metric: task === 'ranking' ? `${MAIN_METRIC[task]}@${k}` : MAIN_METRIC[task],
         validation: evaluationJson(validation),
         test: evaluationJson(test),
         splits: {
@@ -369,11 +369,13 @@ export async function labelSets(
 
 export function evaluationJson(ev: Evaluation): EvaluationJson {
   const notes: string[] = [];
+  // Ranking metrics are named with their cut-off, as users read them: map@10, ndcg@10.
+  const name = (metric: string) => (ev.task === 'ranking' ? `${metric}@${ev.k ?? 10}` : metric);
   const flat = (m: Evaluation['model'], who: string) =>
     Object.fromEntries(
       Object.entries(m).map(([k, v]) => {
-        if (v.value === null) notes.push(`${who} ${k}: ${v.reason}`);
-        return [k, v.value];
+        if (v.value === null) notes.push(`${who} ${name(k)}: ${v.reason}`);
+        return [name(k), v.value];
       }),
     );
   return {
