@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The WebGPU compute backend: the Backend contract (../backend.ts) over WGSL programs in
-// kernels/, run through Dawn. Create it with `await WebGpuBackend.create()`; `close()` destroys
-// the device and drops the Dawn instance, so an idle process holds no GPU threads.
+// kernels/, run through Dawn. Create it with `await WebGpuBackend.create()`; every backend has its
+// own device on the process's shared Dawn instance (device.ts), and `close()` destroys the device
+// once its queue has drained.
 import type {
   AdamParams,
   Backend,
@@ -30,15 +31,17 @@ export class WebGpuBackend implements Backend {
     private readonly ctx: GpuContext,
     /** The adapter in use; `software` marks lavapipe-like CPU adapters. */
     readonly adapter: AdapterDescription,
-    private readonly dropInstance: () => void,
+    private readonly releaseDevice: () => void,
   ) {}
+
+  private closing: Promise<void> | null = null;
 
   /** Requests an adapter and device; rejects with WEBGPU_NO_ADAPTER when there is none. */
   static async create(options: DeviceOptions = {}): Promise<WebGpuBackend> {
     const acquired = await acquireDevice(options);
     const cap = acquired.adapter.software ? SOFTWARE_LINE_GROUPS : HARDWARE_LINE_GROUPS;
     const ctx = new GpuContext(acquired.device, cap);
-    return new WebGpuBackend(ctx, acquired.adapter, acquired.dropInstance);
+    return new WebGpuBackend(ctx, acquired.adapter, acquired.release);
   }
 
   // Memory.
@@ -300,10 +303,14 @@ export class WebGpuBackend implements Backend {
     await this.ctx.sync();
   }
 
-  close(): void {
-    if (this.ctx.closed) return;
-    this.ctx.destroy();
-    this.dropInstance();
+  /**
+   * Refuses every later call at once (WEBGPU_CLOSED); resolves once the work already submitted
+   * has finished and the device is destroyed. Awaiting is optional; calling again returns the
+   * same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.ctx.close().finally(this.releaseDevice);
+    return this.closing;
   }
 
   private own(op: string, s: Storage): GpuStorage {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The state every WebGPU op shares: device, buffer pool, program cache, the storage type and the
 // dispatch helper. Dispatches are encoded into one command encoder and submitted in batches;
-// each dispatch owns a small uniform buffer until its batch is submitted.
+// each dispatch owns a small uniform buffer until its batch is submitted. Closing waits for the
+// queue and for downloads in flight before it destroys anything.
 import type { Storage } from '../backend.js';
 import { BufferPool } from './buffer-pool.js';
 import { gpuConstants } from './device.js';
@@ -57,6 +58,8 @@ export class GpuContext {
   private readonly uniformBusy: GPUBuffer[] = [];
   private deviceError: string | null = null;
   private readonly dummies = new Map<'in' | 'out', GPUBuffer>();
+  /** Downloads in flight; close() lets them finish before destroying their buffers. */
+  private readonly reads = new Set<Promise<unknown>>();
 
   /**
    * `lineGroupCap` bounds the workgroups of a strided program: CPU adapters run fewer, longer
@@ -222,7 +225,15 @@ export class GpuContext {
   }
 
   /** Copies storage back to the host. */
-  async read(s: GpuStorage): Promise<ArrayBuffer> {
+  read(s: GpuStorage): Promise<ArrayBuffer> {
+    const reading = this.readOnce(s);
+    this.reads.add(reading);
+    const forget = () => void this.reads.delete(reading);
+    reading.then(forget, forget);
+    return reading;
+  }
+
+  private async readOnce(s: GpuStorage): Promise<ArrayBuffer> {
     const bytes = s.length * 4;
     const staging = this.device.createBuffer({
       label: 'prequel:readback',
@@ -261,13 +272,21 @@ export class GpuContext {
     if (this.closed) raise('WEBGPU_CLOSED', { op });
   }
 
-  destroy(): void {
+  /**
+   * Refuses new work at once; submits what is encoded, waits for the queue and for downloads in
+   * flight, then frees every buffer and destroys the device. Never rejects: a device that was
+   * lost has no work left to wait for.
+   */
+  async close(): Promise<void> {
     this.flush();
     this.closed = true;
+    await Promise.allSettled([...this.reads, this.device.queue.onSubmittedWorkDone()]);
     this.pool.destroyAll();
-    for (const u of this.uniformFree) u.destroy();
+    for (const u of [...this.uniformFree, ...this.uniformBusy]) u.destroy();
     this.uniformFree.length = 0;
+    this.uniformBusy.length = 0;
     for (const d of this.dummies.values()) d.destroy();
+    this.dummies.clear();
     this.device.destroy();
   }
 

@@ -20,10 +20,10 @@ function keep(s: Storage): Storage {
 beforeAll(async () => {
   gpu = await WebGpuBackend.create();
 });
-afterAll(() => {
+afterAll(async () => {
   for (const s of made) gpu.release(s);
   expect(gpu.stats().liveStorages).toBe(0);
-  gpu.close();
+  await gpu.close();
 });
 
 describe('webgpu backend bad input', () => {
@@ -147,7 +147,7 @@ describe('webgpu backend bad input', () => {
       await expect(other.sync()).rejects.toMatchObject({ code: 'WEBGPU_DEVICE_ERROR' });
       await other.sync(); // reported once, then the backend carries on
     } finally {
-      other.close();
+      await other.close();
     }
   });
 
@@ -158,6 +158,6 @@ describe('webgpu backend bad input', () => {
     expect(codeOf(() => other.scale(x, 2))).toBe('WEBGPU_CLOSED');
     expect(codeOf(() => other.upload(Float32Array.from([1]), 'float32'))).toBe('WEBGPU_CLOSED');
     await expect(other.sync()).rejects.toMatchObject({ code: 'WEBGPU_CLOSED' });
-    other.close();
+    await other.close();
   });
 });

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Memory and program lifecycle of the WebGPU backend: a training-shaped loop returns live
 // storage and pooled buffers to their starting counts, pipelines are cached by program (not by
-// size), kernels declare what the glue reads, and backend selection falls back with one reason.
+// size), kernels declare what the glue reads, backend selection falls back with one reason,
+// backends share one Dawn instance, and close waits for work in flight.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,9 +10,10 @@ import type { Backend, Storage } from '../../../src/gnn/backend.js';
 import { createReferenceBackend } from '../../../src/gnn/reference-backend.js';
 import { WebGpuBackend } from '../../../src/gnn/webgpu/backend.js';
 import { sizeClass } from '../../../src/gnn/webgpu/buffer-pool.js';
+import { dawnUsage } from '../../../src/gnn/webgpu/device.js';
 import { kernelsDir, parseProgram } from '../../../src/gnn/webgpu/programs.js';
 import { createBestBackend } from '../../../src/gnn/webgpu/select.js';
-import { randomFloats, randomInts } from './helpers.js';
+import { codeOf, randomFloats, randomInts } from './helpers.js';
 
 /** One forward + backward + Adam pass of a one-layer mean-aggregation network on `n` nodes. */
 function trainStep(b: Backend, w: Storage, m: Storage, v: Storage, n: number, step: number) {
@@ -72,7 +74,7 @@ describe('webgpu backend lifecycle', () => {
       // Six batch sizes, one pipeline per program: the cache is keyed by program and dtype.
       expect(gpu.poolStats().pipelines).toBe(pipelinesAfterFirst);
     } finally {
-      gpu.close();
+      await gpu.close();
     }
   });
 
@@ -95,7 +97,7 @@ describe('webgpu backend lifecycle', () => {
       const [g, r] = [await losses(gpu), await losses(ref)];
       g.forEach((x, i) => expect(Math.abs(x - r[i])).toBeLessThan(1e-3 * Math.abs(r[i]) + 1e-4));
     } finally {
-      gpu.close();
+      await gpu.close();
     }
   });
 
@@ -137,7 +139,36 @@ describe('webgpu backend lifecycle', () => {
     const found = await createBestBackend({ onFallback: (r) => reasons.push(r) });
     expect(found.kind).toBe('webgpu');
     expect(found.backend?.name).toBe('webgpu');
-    found.backend?.close();
+    await (found.backend as WebGpuBackend).close();
     expect(reasons).toHaveLength(1);
+  });
+
+  it('shares one Dawn instance between open backends; each close gives its device back', async () => {
+    const a = await WebGpuBackend.create();
+    const withOne = dawnUsage();
+    const b = await WebGpuBackend.create();
+    try {
+      expect(dawnUsage()).toEqual({ instances: withOne.instances, devices: withOne.devices + 1 });
+      const [xa, xb] = [
+        a.upload(Float32Array.from([1, 2]), 'float32'),
+        b.upload(Float32Array.from([3]), 'float32'),
+      ];
+      expect(Array.from(await a.download(a.scale(xa, 2)))).toEqual([2, 4]);
+      expect(Array.from(await b.download(b.scale(xb, 2)))).toEqual([6]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+    expect(dawnUsage()).toEqual({ instances: withOne.instances, devices: withOne.devices - 1 });
+  });
+
+  it('refuses calls at once on close, and destroys the device after downloads in flight', async () => {
+    const gpu = await WebGpuBackend.create();
+    const x = gpu.upload(Float32Array.from([1, 2]), 'float32');
+    const reading = gpu.download(gpu.scale(x, 3));
+    const closing = gpu.close();
+    expect(codeOf(() => gpu.scale(x, 2))).toBe('WEBGPU_CLOSED');
+    expect(gpu.close()).toBe(closing);
+    expect(Array.from(await reading)).toEqual([3, 6]);
+    await closing;
   });
 });

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Cases reported against other WebGPU users: a process that runs one compute pass and reads it
 // back exits with the right status within seconds and without a crash at shutdown; a process
-// holding no GPU job uses close to no CPU.
+// holding no GPU job uses close to no CPU; backends closed mid-download, with the garbage
+// collector run in between, neither crash nor hang the process (the Dawn instance is shared).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,10 +19,10 @@ interface ChildResult {
 }
 
 /** Runs the fixture under a hard timeout (SIGKILL after LIMIT_MS). */
-function runChild(args: string[]): Promise<ChildResult> {
+function runChild(args: string[], nodeArgs: string[] = []): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fixture, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -69,5 +70,17 @@ describe('a process using the webgpu backend', () => {
     // Busy-polling would burn most of the second; an idle process uses a few milliseconds.
     expect(idleCpuMsOpen).toBeLessThan(100);
     expect(idleCpuMsClosed).toBeLessThan(100);
+  });
+
+  it('survives backends closed mid-download with a garbage collection after each close', async () => {
+    // Before the instance was shared, dropping it here aborted, segfaulted or hung the process
+    // in Dawn's InstanceBase::ProcessEvents within a few rounds.
+    const rounds = 12;
+    const r = await runChild(['--churn', String(rounds)], ['--expose-gc']);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(0);
+    const { churned, dawn } = report(r);
+    expect(churned).toEqual(Array.from({ length: rounds }, () => 6));
+    expect(dawn).toEqual({ instances: 1, devices: 0 });
   });
 });

@@ -30,7 +30,7 @@ describe('GraphSAGE end to end on webgpu', () => {
       expect(gpu.poolStats().liveBuffers).toBe(poolBefore);
     } finally {
       ref.close();
-      gpu.close();
+      await gpu.close();
     }
   });
 });
