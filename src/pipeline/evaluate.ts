@@ -65,7 +65,7 @@ export async function runEvaluation(
       test: evaluationJson(test),
     };
   } finally {
-    session.close();
+    await session.close();
     await connector.close();
   }
 }

@@ -119,7 +119,7 @@ export class ModelSession {
     } catch (err) {
       loaded?.graph.close();
       loaded?.columns.close();
-      backend?.close();
+      await backend?.close();
       await connector.close();
       throw err;
     }
@@ -176,11 +176,12 @@ export class ModelSession {
     });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.model.dispose();
     this.loaded.graph.close();
     this.loaded.columns.close();
-    this.backend.close();
+    // WebGPU finishes queued work before its device goes; the CPU backend returns at once.
+    await this.backend.close();
   }
 }
 
@@ -266,7 +267,7 @@ export async function runPrediction(
     }
     return out;
   } finally {
-    session.close();
+    await session.close();
     await connector.close();
   }
 }

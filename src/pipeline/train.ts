@@ -307,7 +307,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
   } finally {
     loaded?.graph.close();
     loaded?.columns.close();
-    backend?.close();
+    await backend?.close();
     await connector.close();
   }
 }
