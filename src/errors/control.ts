@@ -54,6 +54,10 @@ export const controlErrors = defineErrors({
   },
   CONTROL_JOB_NOT_FOUND: { status: 404, message: 'no job {id}' },
   CONTROL_MODEL_NOT_FOUND: { status: 404, message: 'no model {id}' },
+  CONTROL_MODEL_REPORT_MISSING: {
+    status: 404,
+    message: 'model {id} has no HTML report (it was recorded without training)',
+  },
   CONTROL_PREDICTION_SET_NOT_FOUND: { status: 404, message: 'no prediction set {id}' },
   CONTROL_PREDICTION_FORMAT_MISSING: {
     status: 404,

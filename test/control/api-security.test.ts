@@ -5,12 +5,13 @@ import { createServerLogger } from '../../src/control/api/logger.js';
 import { withApi } from './helpers.js';
 
 /** A JSON source body of exactly `bytes` bytes. */
-function sourceBody(name: string, bytes: number): string {
-  const empty = JSON.stringify({ name, kind: 'duckdb', settings: { pad: '' } });
+/** A source body of exactly `bytes` bytes: `dir` padded with slashes (still the same path). */
+function sourceBody(name: string, dir: string, bytes: number): string {
+  const empty = JSON.stringify({ name, kind: 'duckdb', settings: { path: dir } });
   return JSON.stringify({
     name,
     kind: 'duckdb',
-    settings: { pad: 'x'.repeat(bytes - empty.length) },
+    settings: { path: dir + '/'.repeat(bytes - empty.length) },
   });
 }
 
@@ -29,6 +30,11 @@ describe('REST: authentication, limits, docs and logs', () => {
           '/jobs/{jobId}/events',
           '/models/{modelId}/predict',
           '/predictions/{setId}/download',
+          '/sources/{source}/inspect',
+          '/queries/explain',
+          '/train',
+          '/models/{modelId}/evaluate',
+          '/models/{modelId}/report',
         ]),
       );
       const page = await app.inject({ method: 'GET', url: '/docs' });
@@ -110,20 +116,20 @@ describe('REST: authentication, limits, docs and logs', () => {
 
   it('accepts a body at the limit and answers 413 one byte over, naming limit and setting', async () => {
     await withApi(
-      async ({ app, auth }) => {
+      async ({ app, auth, dir }) => {
         const headers = { ...auth, 'content-type': 'application/json' };
         const atLimit = await app.inject({
           method: 'POST',
           url: '/sources',
           headers,
-          payload: sourceBody('a', 300),
+          payload: sourceBody('a', dir, 300),
         });
         expect(atLimit.statusCode).toBe(201);
         const over = await app.inject({
           method: 'POST',
           url: '/sources',
           headers,
-          payload: sourceBody('b', 301),
+          payload: sourceBody('b', dir, 301),
         });
         expect(over.statusCode).toBe(413);
         expect(over.json().code).toBe('CONTROL_BODY_TOO_LARGE');

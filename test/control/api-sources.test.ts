@@ -1,10 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { writeShop } from '../pipeline/shop.js';
 import { tinyGraph, withApi } from './helpers.js';
+
+/** Registers the tiny shop (5 users) as source `shop` through the API. */
+async function registerShop(app: FastifyInstance, auth: Record<string, string>, dir: string) {
+  const shop = writeShop(join(dir, 'shop'), 5);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/sources',
+    headers: auth,
+    payload: { name: 'shop', kind: 'duckdb', settings: { path: shop.dir } },
+  });
+  expect(res.statusCode).toBe(201);
+  return shop;
+}
 
 describe('REST: data sources and graphs', () => {
   it('registers, lists and gets a source by id and by name', async () => {
-    await withApi(async ({ app, auth }) => {
+    await withApi(async ({ app, auth, dir }) => {
       const created = await app.inject({
         method: 'POST',
         url: '/sources',
@@ -12,13 +28,13 @@ describe('REST: data sources and graphs', () => {
         payload: {
           name: 'f1',
           kind: 'duckdb',
-          settings: { path: '/data/f1.duckdb', threads: 2 },
+          settings: { path: dir, delimiter: ';' },
           secrets: { motherduckToken: { env: 'MOTHERDUCK_TOKEN' } },
         },
       });
       expect(created.statusCode).toBe(201);
       const source = created.json();
-      expect(source).toMatchObject({ name: 'f1', kind: 'duckdb', settings: { threads: 2 } });
+      expect(source).toMatchObject({ name: 'f1', kind: 'duckdb', settings: { delimiter: ';' } });
       expect(source.id).toMatch(/^[0-9]+$/);
       const list = await app.inject({ method: 'GET', url: '/sources', headers: auth });
       expect(list.json().sources.map((s: { name: string }) => s.name)).toEqual(['f1']);
@@ -31,7 +47,7 @@ describe('REST: data sources and graphs', () => {
         method: 'POST',
         url: '/sources',
         headers: auth,
-        payload: { name: 'f1', kind: 'duckdb' },
+        payload: { name: 'f1', kind: 'duckdb', settings: { path: dir } },
       });
       expect(dup.statusCode).toBe(409);
       expect(dup.json().code).toBe('CONTROL_SOURCE_EXISTS');
@@ -67,6 +83,22 @@ describe('REST: data sources and graphs', () => {
           'CONTROL_SECRET_REF_INVALID',
         ],
         [{ name: 's', kind: 'postgres' }, 400, 'CONTROL_BAD_REQUEST'],
+        [{ name: 's', kind: 'duckdb' }, 400, 'CONTROL_SOURCE_SETTING_INVALID'],
+        [
+          { name: 's', kind: 'duckdb', settings: { path: 3 } },
+          400,
+          'CONTROL_SOURCE_SETTING_INVALID',
+        ],
+        [
+          { name: 's', kind: 'duckdb', settings: { path: '/no/such/dir' } },
+          404,
+          'DATA_FILE_NOT_FOUND',
+        ],
+        [
+          { name: 's', kind: 'snowflake', settings: { account: 'a', warehouse: 'w' } },
+          400,
+          'CONTROL_SOURCE_SETTING_INVALID',
+        ],
         [{ name: '1bad', kind: 'duckdb' }, 400, 'CONTROL_INVALID_ARGUMENT'],
         [{ kind: 'duckdb' }, 400, 'CONTROL_BAD_REQUEST'],
         [{ name: 's', kind: 'duckdb', password: 'x' }, 400, 'CONTROL_BAD_REQUEST'],
@@ -93,12 +125,12 @@ describe('REST: data sources and graphs', () => {
   });
 
   it('versions graph definitions by content and serves each version', async () => {
-    await withApi(async ({ app, auth }) => {
+    await withApi(async ({ app, auth, dir }) => {
       await app.inject({
         method: 'POST',
         url: '/sources',
         headers: auth,
-        payload: { name: 'f1', kind: 'duckdb' },
+        payload: { name: 'f1', kind: 'duckdb', settings: { path: dir } },
       });
       const put = (definition: unknown) =>
         app.inject({
@@ -137,7 +169,7 @@ describe('REST: data sources and graphs', () => {
   });
 
   it('answers 404 for unknown sources and graph versions', async () => {
-    await withApi(async ({ app, auth }) => {
+    await withApi(async ({ app, auth, dir }) => {
       const unknown = await app.inject({ method: 'GET', url: '/sources/nope', headers: auth });
       expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'CONTROL_SOURCE_NOT_FOUND']);
       const byId = await app.inject({ method: 'GET', url: '/sources/12345', headers: auth });
@@ -146,7 +178,7 @@ describe('REST: data sources and graphs', () => {
         method: 'POST',
         url: '/sources',
         headers: auth,
-        payload: { name: 'f1', kind: 'duckdb' },
+        payload: { name: 'f1', kind: 'duckdb', settings: { path: dir } },
       });
       const noGraph = await app.inject({
         method: 'GET',
@@ -164,28 +196,110 @@ describe('REST: data sources and graphs', () => {
     });
   });
 
-  it('answers 501 for materialise until the data engine is connected', async () => {
-    await withApi(async ({ app, auth }) => {
-      await app.inject({
+  it('infers, validates and stores the graph of a source, with an optional override', async () => {
+    await withApi(async ({ app, auth, dir }) => {
+      await registerShop(app, auth, dir);
+      const inspect = (payload?: object) =>
+        app.inject({ method: 'POST', url: '/sources/shop/inspect', headers: auth, payload });
+      const first = await inspect();
+      expect(first.statusCode).toBe(201);
+      const body = first.json();
+      expect(body.created).toBe(true);
+      expect(body.graph).toMatchObject({ version: 1, sourceId: expect.stringMatching(/^\d+$/) });
+      const users = body.graph.definition.tables.find((t: { name: string }) => t.name === 'users');
+      expect(users).toMatchObject({ primaryKey: 'user_id', rowCount: 5 });
+      expect(body.report).toMatchObject({ errors: 0 });
+      expect(body.report.edges).toEqual([
+        expect.objectContaining({ table: 'orders', references: 'users', dangling: 0 }),
+      ]);
+      const again = await inspect({});
+      expect([again.statusCode, again.json().created, again.json().graph.version]).toEqual([
+        200,
+        false,
+        1,
+      ]);
+      const override = {
+        tables: [{ name: 'users', columns: [{ name: 'age', stype: 'categorical' }] }],
+      };
+      const changed = await inspect({ override });
+      expect([changed.statusCode, changed.json().graph.version]).toEqual([201, 2]);
+      const age = changed
+        .json()
+        .graph.definition.tables.find((t: { name: string }) => t.name === 'users')
+        .columns.find((c: { name: string }) => c.name === 'age');
+      expect(age.stype).toBe('categorical');
+      const stored = await app.inject({
+        method: 'GET',
+        url: '/sources/shop/graphs/latest',
+        headers: auth,
+      });
+      expect(stored.json().definition).toEqual(changed.json().graph.definition);
+    });
+  });
+
+  it('answers 400 on bad inspect bodies, 404 on unknown sources and 401 without a token', async () => {
+    await withApi(async ({ app, auth, dir }) => {
+      await registerShop(app, auth, dir);
+      const bad: unknown[] = [
+        { override: { tables: [{ columns: [] }] } },
+        { override: { tables: [{ name: 'users', columns: [{ name: 'age', stype: 'colour' }] }] } },
+        { override: { version: 2 } },
+        { override: { data: { path: '/elsewhere' } } },
+        { graph: {} },
+      ];
+      for (const payload of bad) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/sources/shop/inspect',
+          headers: auth,
+          payload: payload as object,
+        });
+        expect([res.statusCode, res.json().code], JSON.stringify(payload)).toEqual([
+          400,
+          'CONTROL_BAD_REQUEST',
+        ]);
+      }
+      const missingTable = await app.inject({
         method: 'POST',
-        url: '/sources',
+        url: '/sources/shop/inspect',
         headers: auth,
-        payload: { name: 'f1', kind: 'duckdb' },
+        payload: { override: { onlyListed: true, tables: [{ name: 'nope' }] } },
       });
-      await app.inject({
-        method: 'PUT',
-        url: '/sources/f1/graph',
+      expect([missingTable.statusCode, missingTable.json().code]).toEqual([
+        404,
+        'DATA_TABLE_NOT_FOUND',
+      ]);
+      for (const url of ['/sources/nope/inspect', '/sources/nope/materialise']) {
+        const res = await app.inject({ method: 'POST', url, headers: auth });
+        expect([res.statusCode, res.json().code], url).toEqual([404, 'CONTROL_SOURCE_NOT_FOUND']);
+      }
+      for (const url of ['/sources/shop/inspect', '/sources/shop/materialise']) {
+        const res = await app.inject({ method: 'POST', url });
+        expect([res.statusCode, res.json().code], url).toEqual([401, 'CONTROL_UNAUTHORIZED']);
+      }
+    });
+  });
+
+  it('materialises the stored graph of a source as a job', async () => {
+    await withApi(async ({ app, prequel, auth, dir }) => {
+      await registerShop(app, auth, dir);
+      const noGraph = await app.inject({
+        method: 'POST',
+        url: '/sources/shop/materialise',
         headers: auth,
-        payload: { definition: tinyGraph() },
       });
+      expect([noGraph.statusCode, noGraph.json().code]).toEqual([404, 'CONTROL_GRAPH_NOT_FOUND']);
+      await app.inject({ method: 'POST', url: '/sources/shop/inspect', headers: auth });
       const res = await app.inject({
         method: 'POST',
-        url: '/sources/f1/materialise',
+        url: '/sources/shop/materialise',
         headers: auth,
-        payload: {},
+        payload: { graphVersion: 1 },
       });
-      expect([res.statusCode, res.json().code]).toEqual([501, 'CONTROL_NOT_AVAILABLE']);
-      expect(res.json().details.component).toBe('data engine');
+      expect(res.statusCode).toBe(202);
+      const job = await prequel.waitForJob(res.json().id, { timeoutMs: 30_000 });
+      expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
+      expect(job.result).toMatchObject({ tables: { users: 5 } });
     });
   });
 });

@@ -111,6 +111,10 @@ describe('prequel CLI (built binary)', () => {
       ['serve'],
       ['jobs'],
       ['jobs', 'show'],
+      ['train'],
+      ['predict'],
+      ['models'],
+      ['models', 'show'],
     ]) {
       const help = await cli(...command, '--help');
       expect(help.code, command.join(' ')).toBe(0);

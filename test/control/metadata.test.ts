@@ -155,7 +155,7 @@ describe('metadata database', () => {
       const source = await prequel.registerSource({
         name: 'wh',
         kind: 'snowflake',
-        settings: { account: 'acme', user: 'svc', password: null },
+        settings: { account: 'acme', user: 'svc', database: 'db', schema: 'public' },
         secrets: { password: { env: 'PQ_TEST_PW' }, privateKey: { keyFile: join(dir, 'key.pem') } },
       });
       expect(resolveSecretsSync(source, { PQ_TEST_PW: 'pw' })).toEqual({
@@ -173,7 +173,7 @@ describe('metadata database', () => {
   });
 
   it('stores tokens hashed and versions graphs by content hash', async () => {
-    await withPrequel(async (prequel) => {
+    await withPrequel(async (prequel, dir) => {
       const { token, record } = await prequel.createToken('ci');
       const row = prequel.metadata.db.prepare('SELECT * FROM api_tokens').get() as Record<
         string,
@@ -189,7 +189,7 @@ describe('metadata database', () => {
           code: 'CONTROL_INVALID_ARGUMENT',
         });
       }
-      await prequel.registerSource({ name: 'f1', kind: 'duckdb' });
+      await prequel.registerSource({ name: 'f1', kind: 'duckdb', settings: { path: dir } });
       const reordered = JSON.parse(JSON.stringify(tinyGraph()), (_k, v) =>
         v !== null && typeof v === 'object' && !Array.isArray(v)
           ? Object.fromEntries(Object.entries(v).reverse())

@@ -2,6 +2,7 @@
 // Maps everything a route can throw onto a registry error and its HTTP status.
 import type { FastifyError } from 'fastify';
 import { PrequelError, prequelError } from '../../errors/index.js';
+import { PqlDiagnostics } from '../pql/diagnostics.js';
 import type { ErrorBodyType } from './schemas.js';
 
 export interface ErrorMappingOptions {
@@ -40,10 +41,18 @@ export function toPrequelError(err: unknown, options: ErrorMappingOptions): Preq
   return prequelError('CONTROL_INTERNAL', { detail: e.message ?? String(err) }, err);
 }
 
-/** The JSON body of an error response; bigint details become strings. */
+/** The JSON body of an error response; bigint details become strings. An invalid query
+ * brings every diagnostic (line, column, code, message), not only the first. */
 export function errorBody(err: PrequelError): ErrorBodyType {
-  const details = JSON.parse(
-    JSON.stringify(err.details, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
-  ) as Record<string, unknown>;
-  return { code: err.code, message: err.message, details };
+  const details = jsonSafe(err.details) as Record<string, unknown>;
+  const body: ErrorBodyType = { code: err.code, message: err.message, details };
+  if (err instanceof PqlDiagnostics) body.diagnostics = err.diagnostics;
+  return body;
+}
+
+/** `value` as plain JSON data: bigints become decimal strings. */
+export function jsonSafe(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? 'null',
+  );
 }

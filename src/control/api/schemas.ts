@@ -32,11 +32,30 @@ const Time = Type.String({
 });
 const Json = Type.Unknown({ description: 'JSON value' });
 
+/** One problem of a predictive query, with its position in the query text. */
+export const Diagnostic = Type.Object({
+  code: Type.String(),
+  severity: Type.Union([Type.Literal('error'), Type.Literal('warning')]),
+  message: Type.String(),
+  line: Type.Integer({ minimum: 0, description: '1-based; 0 when not about a place' }),
+  column: Type.Integer({ minimum: 0 }),
+  offset: Type.Integer({ minimum: 0 }),
+  length: Type.Integer({ minimum: 0 }),
+  text: Type.String({ description: 'the offending text' }),
+  expected: Type.String(),
+  suggestion: Nullable(Type.String()),
+});
+
 export const ErrorBody = Type.Object(
   {
     code: Type.String({ description: 'stable error code from the registry' }),
     message: Type.String(),
     details: Type.Record(Type.String(), Type.Unknown()),
+    diagnostics: Type.Optional(
+      Type.Array(Diagnostic, {
+        description: 'every problem of an invalid query (PQL_INVALID_QUERY)',
+      }),
+    ),
   },
   { description: 'an error from the registry' },
 );
@@ -106,6 +125,28 @@ const ColumnDef = Type.Object(
   },
   { additionalProperties: false },
 );
+const DerivedTimeDef = Type.Union(
+  [
+    Type.Object(
+      {
+        from: Type.Literal('columns'),
+        date: Type.String(),
+        timeOfDay: Type.String(),
+        offsetSeconds: Type.Optional(Type.Integer()),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        from: Type.Literal('parent'),
+        foreignKey: Type.String(),
+        offsetSeconds: Type.Optional(Type.Integer()),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'a computed time column (see the graph file format)' },
+);
 const TableDef = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -120,6 +161,8 @@ const TableDef = Type.Object(
     endTimeColumn: Nullable(Type.String()),
     columns: Type.Array(ColumnDef),
     rowCount: Type.Optional(Type.Integer({ minimum: 0 })),
+    source: Type.Optional(Type.String({ description: 'source table, when named otherwise' })),
+    derivedTime: Type.Optional(DerivedTimeDef),
   },
   { additionalProperties: false },
 );
@@ -139,6 +182,76 @@ export const GraphVersion = Type.Composite([
   GraphVersionSummary,
   Type.Object({ definition: GraphDefSchema }),
 ]);
+
+// A graph override (the graph file format without its data location): per table, the fields
+// given replace the inferred ones; `columns` change semantic types; `drop` removes columns.
+const TableOverride = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    source: Type.Optional(Type.String()),
+    primaryKey: Type.Optional(Nullable(Type.String())),
+    foreignKeys: Type.Optional(TableDef.properties.foreignKeys),
+    timeColumn: Type.Optional(Nullable(Type.String())),
+    endTimeColumn: Type.Optional(Nullable(Type.String())),
+    derivedTime: Type.Optional(Type.Union([Type.Null(), DerivedTimeDef])),
+    columns: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { name: Type.String({ minLength: 1 }), stype: ColumnDef.properties.stype },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    drop: Type.Optional(Type.Array(Type.String())),
+  },
+  { additionalProperties: false },
+);
+export const GraphOverrideSchema = Type.Object(
+  {
+    version: Type.Optional(Type.Literal(1)),
+    onlyListed: Type.Optional(Type.Boolean()),
+    tables: Type.Optional(Type.Array(TableOverride)),
+  },
+  { additionalProperties: false },
+);
+
+export const InspectInput = Type.Object(
+  { override: Type.Optional(GraphOverrideSchema) },
+  { additionalProperties: false },
+);
+
+export const ValidationReportSchema = Type.Object({
+  issues: Type.Array(
+    Type.Object({
+      severity: Type.Union(['error', 'warning', 'info'].map((v) => Type.Literal(v))),
+      code: Type.String(),
+      table: Type.String(),
+      column: Type.Optional(Type.String()),
+      count: Type.Optional(Type.Number()),
+      message: Type.String(),
+      details: Type.Record(Type.String(), Type.Unknown()),
+    }),
+  ),
+  edges: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      table: Type.String(),
+      column: Type.String(),
+      references: Type.String(),
+      edges: Type.Integer({ minimum: 0 }),
+      dangling: Type.Integer({ minimum: 0 }),
+      nulls: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+  errors: Type.Integer({ minimum: 0 }),
+  warnings: Type.Integer({ minimum: 0 }),
+});
+
+export const Inspection = Type.Object({
+  graph: GraphVersion,
+  created: Type.Boolean({ description: 'false when the graph equals the latest stored version' }),
+  report: ValidationReportSchema,
+});
 
 // Jobs.
 
@@ -216,16 +329,69 @@ export const PredictionSet = Type.Object({
   createdAt: Time,
 });
 
+const Instant = (description: string) =>
+  Type.String({ minLength: 10, maxLength: 40, description, examples: ['2024-01-01'] });
+
+/** Run mode, model and split settings of training (src/pipeline/settings.ts). */
+export const TrainOptions = Type.Object(
+  {
+    mode: Type.Optional(
+      Type.Union(
+        ['fast', 'normal', 'best'].map((v) => Type.Literal(v)),
+        {
+          description: 'fast, normal (default) or best (a small search)',
+        },
+      ),
+    ),
+    epochs: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
+    fanouts: Type.Optional(
+      Type.Array(Type.Integer({ minimum: -1, maximum: 10_000 }), {
+        minItems: 1,
+        maxItems: 6,
+        description: 'neighbours sampled per hop (-1: all)',
+      }),
+    ),
+    batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    lr: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 10 })),
+    aggregation: Type.Optional(Type.Union([Type.Literal('sum'), Type.Literal('mean')])),
+    dropout: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
+    patience: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    seed: Type.Optional(Type.Integer({ minimum: 0 })),
+    backend: Type.Optional(Type.Union([Type.Literal('cpu'), Type.Literal('webgpu')])),
+    threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+    validationStart: Type.Optional(Instant('first validation anchor (explicit split)')),
+    testStart: Type.Optional(Instant('first test anchor (explicit split)')),
+    evalAnchors: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    cutoff: Type.Optional(Instant('rows later than this are invisible (default: testStart)')),
+  },
+  { additionalProperties: false },
+);
+
 export const ExplainInput = Type.Object(
   {
     source: Type.String({ minLength: 1 }),
     query: Type.String({ minLength: 1, maxLength: 10_000 }),
+    graphVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+    options: Type.Optional(TrainOptions),
+    countExamples: Type.Optional(
+      Type.Boolean({ description: "run each split's label SQL and count its examples" }),
+    ),
   },
   { additionalProperties: false },
 );
 export const Explanation = Type.Object({
-  task: Type.String(),
-  plan: Json,
+  plan: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'task, entity, target, splits with their SQL, prediction SQL, warnings',
+  }),
+  text: Type.String({ description: 'the plan as `prequel explain` prints it' }),
+  examples: Nullable(
+    Type.Object({
+      train: Type.Integer({ minimum: 0 }),
+      validation: Type.Integer({ minimum: 0 }),
+      test: Type.Integer({ minimum: 0 }),
+    }),
+  ),
 });
 
 export const TrainInput = Type.Object(
@@ -233,7 +399,7 @@ export const TrainInput = Type.Object(
     source: Type.String({ minLength: 1 }),
     query: Type.String({ minLength: 1, maxLength: 10_000 }),
     graphVersion: Type.Optional(Type.Integer({ minimum: 1 })),
-    options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    options: Type.Optional(TrainOptions),
   },
   { additionalProperties: false },
 );
@@ -249,16 +415,28 @@ const AnchorTime = Type.String({
 
 export const BatchPredictInput = Type.Object(
   {
-    anchorTime: AnchorTime,
+    anchorTime: Type.Optional(AnchorTime),
     formats: Type.Optional(Type.Array(PredictionFormatSchema, { minItems: 1, maxItems: 4 })),
   },
   { additionalProperties: false },
 );
 
+/** An entity's primary key as text: 64-bit integers as decimal strings, so they stay exact. */
+export const EntityKey = Type.String({
+  minLength: 1,
+  maxLength: 256,
+  description: "an entity's primary key as a string (integers as decimal strings)",
+  examples: ['9007199254740993'],
+});
+
 export const PredictInput = (maxIds: number) =>
   Type.Object(
     {
-      ids: Type.Array(Int64, { minItems: 1, maxItems: maxIds, description: 'entity primary keys' }),
+      ids: Type.Array(EntityKey, {
+        minItems: 1,
+        maxItems: maxIds,
+        description: 'entity primary keys',
+      }),
       anchorTime: AnchorTime,
     },
     { additionalProperties: false },
@@ -266,5 +444,24 @@ export const PredictInput = (maxIds: number) =>
 export const Predictions = Type.Object({
   modelId: Id,
   anchorTime: Time,
-  predictions: Type.Array(Type.Object({ id: Int64, value: Json })),
+  task: Type.String({
+    description: 'binary, regression, multiclass, multilabel or ranking (see `score`)',
+  }),
+  predictions: Type.Array(
+    Type.Object({
+      id: EntityKey,
+      score: Type.Number({
+        description:
+          'binary: probability of the positive class; regression: the value; multiclass: the ' +
+          'probability of `label`; ranking and multilabel: the score of the first of `ranked`',
+      }),
+      label: Type.Optional(Type.String({ description: 'multiclass: the most probable class' })),
+      ranked: Type.Optional(
+        Type.Array(Type.Object({ item: Type.String(), score: Type.Number() }), {
+          description:
+            'ranking (keys of the ranked table) and multilabel (labels): top k, best first',
+        }),
+      ),
+    }),
+  ),
 });

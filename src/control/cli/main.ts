@@ -2,12 +2,17 @@
 // Entry point of the `prequel` command line. Exit codes: 0 success, 1 user error, 2 internal.
 import { Command, CommanderError } from 'commander';
 import { PrequelError } from '../../errors/index.js';
+import { PqlDiagnostics } from '../pql/diagnostics.js';
+import { registerDemoCommand } from './demo.js';
 import { registerExplain } from './explain.js';
 import { registerInitCommand } from './init.js';
 import { registerInspect } from './inspect.js';
 import { registerJobsCommand } from './jobs.js';
+import { registerModelsCommand } from './models.js';
+import { registerPredictCommand } from './predict.js';
 import { registerServeCommand } from './serve.js';
 import { registerTokenCommand } from './token.js';
+import { registerTrainCommand } from './train.js';
 
 export const EXIT_OK = 0;
 export const EXIT_USER_ERROR = 1;
@@ -22,9 +27,13 @@ export function buildProgram(): Command {
   registerInitCommand(program);
   registerInspect(program);
   registerExplain(program);
+  registerTrainCommand(program);
+  registerPredictCommand(program);
+  registerModelsCommand(program);
   registerTokenCommand(program);
   registerServeCommand(program);
   registerJobsCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 
@@ -59,6 +68,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT_OK : EXIT_USER_ERROR;
+    }
+    if (err instanceof PqlDiagnostics) {
+      process.stderr.write(`error [${err.code}]: the query has errors\n`);
+      for (const d of err.diagnostics) {
+        process.stderr.write(`  ${d.severity} [${d.code}] ${d.message}\n`);
+      }
+      return EXIT_USER_ERROR;
     }
     if (err instanceof PrequelError) {
       process.stderr.write(`error [${err.code}]: ${err.message}\n`);

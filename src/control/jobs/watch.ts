@@ -46,6 +46,9 @@ export function watchJob(
       if (lastProgress?.fraction === event.fraction && lastProgress.message === event.message) {
         return;
       }
+      // Progress only grows; the database's copy lags the live events, so an older polled
+      // value must not move it back.
+      if (lastProgress !== null && event.fraction < lastProgress.fraction) return;
       lastProgress = { fraction: event.fraction, message: event.message };
     } else {
       if (event.state === lastState) return;

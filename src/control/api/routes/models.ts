@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Queries, training, models, batch and synchronous prediction, and prediction downloads.
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { prequelError } from '../../../errors/index.js';
 import { Type, type Static } from '@sinclair/typebox';
@@ -65,6 +65,44 @@ export function registerModelRoutes(
     async (request) => prequel.explain(request.body),
   );
 
+  app.post<{ Params: { modelId: string } }>(
+    '/models/:modelId/evaluate',
+    {
+      schema: {
+        summary: "Evaluate a model on its query's validation and test splits (a job)",
+        tags: ['models'],
+        params: ModelParams,
+        response: { 202: Job, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await prequel.evaluate({ model: request.params.modelId })),
+  );
+
+  app.get<{ Params: { modelId: string } }>(
+    '/models/:modelId/report',
+    {
+      schema: {
+        summary: 'The HTML report of a model: plan, metrics next to baselines, curves',
+        tags: ['models'],
+        params: ModelParams,
+        produces: ['text/html'],
+        response: { 200: Type.String({ description: 'the report' }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { modelId } = request.params;
+      const { report } = await prequel.modelFiles(modelId);
+      if (report === null) {
+        throw prequelError('CONTROL_MODEL_REPORT_MISSING', { id: modelId });
+      }
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-length', statSync(report).size)
+        .send(createReadStream(report));
+    },
+  );
+
   app.post<{ Body: Static<typeof TrainInput> }>(
     '/train',
     {
@@ -122,7 +160,9 @@ export function registerModelRoutes(
     '/models/:modelId/predictions',
     {
       schema: {
-        summary: 'Start batch inference at an anchor time (a job that records a prediction set)',
+        summary:
+          'Start batch inference at an anchor time (default: the latest time in the data); a ' +
+          'job that records a prediction set',
         tags: ['predictions'],
         params: ModelParams,
         body: BatchPredictInput,

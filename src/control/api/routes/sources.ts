@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// Data sources and their versioned graph definitions.
+// Data sources, inference of their graphs and their versioned graph definitions.
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphDef } from '../../../data/graph-def.js';
 import type { Prequel } from '../../../prequel.js';
+import { jsonSafe } from '../errors.js';
 import {
   GraphDefSchema,
   GraphVersion,
   GraphVersionSummary,
+  InspectInput,
+  Inspection,
   Job,
   Source,
   SourceInput,
@@ -27,6 +30,11 @@ const VersionParams = Type.Composite([
 ]);
 type VersionParamsType = Static<typeof VersionParams>;
 const GraphBody = Type.Object({ definition: GraphDefSchema }, { additionalProperties: false });
+
+/** An absent body counts as `{}`, for routes whose body fields are all optional. */
+async function emptyBodyAsObject(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}
 
 export function registerSourceRoutes(app: FastifyInstance, prequel: Prequel): void {
   const tags = ['sources'];
@@ -67,6 +75,30 @@ export function registerSourceRoutes(app: FastifyInstance, prequel: Prequel): vo
       },
     },
     async (request) => prequel.getSource(request.params.source),
+  );
+
+  app.post<{ Params: SourceParamsType; Body: Static<typeof InspectInput> }>(
+    '/sources/:source/inspect',
+    {
+      preValidation: emptyBodyAsObject,
+      schema: {
+        summary:
+          'Infer the graph of a source (an optional override merged over it), validate it ' +
+          'against the data and store it as the next version (200 when unchanged)',
+        tags,
+        params: SourceParams,
+        body: InspectInput,
+        response: { 200: Inspection, 201: Inspection, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await prequel.inspectSource(request.params.source, {
+        override: request.body.override,
+      });
+      // Issue details may hold key values read from the data (bigints).
+      const report = jsonSafe(result.report);
+      return reply.status(result.created ? 201 : 200).send({ ...result, report });
+    },
   );
 
   app.get<{ Params: SourceParamsType }>(
@@ -124,15 +156,14 @@ export function registerSourceRoutes(app: FastifyInstance, prequel: Prequel): vo
   app.post<{ Params: SourceParamsType; Body: { graphVersion?: number } }>(
     '/sources/:source/materialise',
     {
+      preValidation: emptyBodyAsObject,
       schema: {
         summary: 'Build the graph and column stores of a graph definition (a job)',
         tags,
         params: SourceParams,
-        body: Type.Optional(
-          Type.Object(
-            { graphVersion: Type.Optional(Type.Integer({ minimum: 1 })) },
-            { additionalProperties: false },
-          ),
+        body: Type.Object(
+          { graphVersion: Type.Optional(Type.Integer({ minimum: 1 })) },
+          { additionalProperties: false },
         ),
         response: { 202: Job, ...errorResponses },
       },
@@ -140,7 +171,7 @@ export function registerSourceRoutes(app: FastifyInstance, prequel: Prequel): vo
     async (request, reply) => {
       const job = await prequel.materialise(
         request.params.source,
-        request.body?.graphVersion ?? 'latest',
+        request.body.graphVersion ?? 'latest',
       );
       return reply.status(202).send(job);
     },

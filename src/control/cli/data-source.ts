@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+// Which registered source and graph version a workspace command (train) works on: a source
+// named with --source, or data given with --data or recorded in a --graph file (as `prequel
+// inspect` writes it), registered in the workspace on first use (named after its directory or
+// file) and reused afterwards. The graph is inferred, merged with the graph file and stored as
+// a graph version; an unchanged graph reuses its version.
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import type { DataLocation } from '../../data/graph-def.js';
+import { readGraphFile, type GraphOverride } from '../../data/graph-file.js';
+import { PrequelError, raise } from '../../errors/index.js';
+import type { Prequel } from '../../prequel.js';
+import type { SettingValue, SourceRecord } from '../metadata/sources.js';
+import { fileOptionsFrom } from './source-options.js';
+
+export interface DataSourceFlags {
+  source?: string;
+  data?: string;
+  graph?: string;
+  /** The flags of `withFileOptions` (delimiter, header, null, encoding). */
+  [flag: string]: unknown;
+}
+
+export interface ResolvedSource {
+  source: SourceRecord;
+  graphVersion: number;
+  /** What was done on the way, for the user (registered, inferred). */
+  notes: string[];
+}
+
+/** Resolves the flags to a source and a stored graph version; see the file comment. */
+export async function resolveDataSource(
+  prequel: Prequel,
+  flags: DataSourceFlags,
+): Promise<ResolvedSource> {
+  if (flags.source !== undefined && flags.data !== undefined) {
+    raise('CONTROL_INVALID_ARGUMENT', {
+      name: '--source and --data',
+      expected: 'one of them (a registered source, or data to register)',
+      received: 'both',
+    });
+  }
+  const override = flags.graph === undefined ? undefined : await readGraphFile(flags.graph);
+  const notes: string[] = [];
+  let source: SourceRecord;
+  if (flags.source !== undefined) {
+    source = await prequel.getSource(flags.source);
+  } else {
+    const location = dataLocation(flags, override?.data);
+    source = await registeredSource(prequel, location, notes);
+  }
+  if (flags.source !== undefined && override === undefined) {
+    const latest = await latestGraph(prequel, source.id);
+    if (latest !== null) return { source, graphVersion: latest, notes };
+  }
+  const inspected = await prequel.inspectSource(source.id, {
+    override: override === undefined ? undefined : withoutData(override),
+  });
+  const { version } = inspected.graph;
+  notes.push(
+    inspected.created
+      ? `stored graph version ${version} of source ${source.name}`
+      : `graph unchanged: version ${version} of source ${source.name}`,
+  );
+  if (inspected.report.errors > 0) {
+    notes.push(`the graph has ${inspected.report.errors} validation error(s); see prequel inspect`);
+  }
+  return { source, graphVersion: version, notes };
+}
+
+async function latestGraph(prequel: Prequel, source: string): Promise<number | null> {
+  try {
+    return (await prequel.getGraph(source, 'latest')).version;
+  } catch (err) {
+    if (err instanceof PrequelError && err.code === 'CONTROL_GRAPH_NOT_FOUND') return null;
+    throw err;
+  }
+}
+
+function withoutData(override: GraphOverride): GraphOverride {
+  const { data: _data, ...rest } = override;
+  return rest;
+}
+
+/** The data to read: --data, else the location the graph file records (relative to it). */
+function dataLocation(flags: DataSourceFlags, recorded: DataLocation | undefined): DataLocation {
+  const given = fileOptionsFrom(flags);
+  if (flags.header !== false) delete given.header;
+  if (flags.data !== undefined) return { path: resolve(flags.data), files: given };
+  if (recorded === undefined || flags.graph === undefined) {
+    return raise('CONTROL_INVALID_ARGUMENT', {
+      name: '--source, --data or --graph',
+      expected:
+        'a registered source, a data directory or file, or a graph file written by ' +
+        '`prequel inspect` (it records its data)',
+      received: flags.graph === undefined ? 'none of them' : `${flags.graph} without "data"`,
+    });
+  }
+  const path = resolve(dirname(resolve(flags.graph)), recorded.path);
+  return { path, files: { ...recorded.files, ...given } };
+}
+
+/** The settings of a DuckDB source reading `location`. */
+function settingsOf(location: DataLocation): Record<string, SettingValue> {
+  const files = location.files ?? {};
+  const settings: Record<string, SettingValue> = { path: location.path };
+  if (files.delimiter !== undefined) settings.delimiter = files.delimiter;
+  if (files.header === false) settings.header = false;
+  if (files.nullStrings !== undefined && files.nullStrings.length > 0) {
+    if (files.nullStrings.length > 1) {
+      raise('CONTROL_INVALID_ARGUMENT', {
+        name: '--null',
+        expected: 'given once for a data source registered in the workspace',
+        received: files.nullStrings,
+      });
+    }
+    settings.nullString = files.nullStrings[0]!;
+  }
+  if (files.encoding !== undefined) settings.encoding = files.encoding;
+  if (files.quote !== undefined) settings.quote = files.quote;
+  return settings;
+}
+
+function sameSettings(a: Record<string, SettingValue>, b: Record<string, SettingValue>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? null) === (b[k] ?? null));
+}
+
+/** The workspace's DuckDB source reading `location`, registered now when there is none. */
+async function registeredSource(
+  prequel: Prequel,
+  location: DataLocation,
+  notes: string[],
+): Promise<SourceRecord> {
+  if (!existsSync(location.path)) {
+    raise('DATA_FILE_NOT_FOUND', {
+      path: location.path,
+      expected: 'a directory of .csv/.parquet/.json files, one such file, or a .duckdb file',
+    });
+  }
+  const settings = settingsOf(location);
+  const sources = await prequel.listSources();
+  const same = sources.find((s) => s.kind === 'duckdb' && sameSettings(s.settings, settings));
+  if (same !== undefined) return same;
+  const taken = new Set(sources.map((s) => s.name));
+  const base = sourceName(location.path);
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 60)}-${n}`;
+  const source = await prequel.registerSource({ name, kind: 'duckdb', settings });
+  notes.push(`registered data source ${name} (${location.path})`);
+  return source;
+}
+
+/** A source name from a path: the directory or file name, made a valid name. */
+export function sourceName(path: string): string {
+  const stem = basename(path, extname(path)).replace(/[^A-Za-z0-9_.-]/g, '_');
+  const name = /^[A-Za-z]/.test(stem) ? stem : `data_${stem}`;
+  return name.slice(0, 64);
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+// `prequel predict --model <id>`: batch inference with a trained model at an anchor time (default:
+// the latest time in the data), for every entity or for the ids in a file. The job runs in this
+// process with progress on stderr; Ctrl-C cancels it. Prints the row count and the files;
+// --out copies the predictions where the user wants them.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { raise } from '../../errors/index.js';
+import { Prequel } from '../../prequel.js';
+import type { PredictionFormat } from '../metadata/models.js';
+import { examples, printJson, withCommonOptions, workspaceDir } from './common.js';
+import type { CommonOptions } from './common.js';
+import { followJob } from './follow.js';
+
+const FORMATS: readonly PredictionFormat[] = ['csv', 'parquet', 'arrow', 'json'];
+const FORMAT_OF_EXTENSION: Record<string, PredictionFormat> = {
+  '.csv': 'csv',
+  '.parquet': 'parquet',
+  '.arrow': 'arrow',
+  '.feather': 'arrow',
+  '.ipc': 'arrow',
+  '.json': 'json',
+};
+
+interface PredictFlags extends CommonOptions {
+  model: string;
+  anchorTime?: string;
+  format?: string;
+  ids?: string;
+  out?: string;
+}
+
+/** The formats asked for: --format, else the --out file's extension, else parquet. */
+export function formatsFromFlags(flags: { format?: string; out?: string }): PredictionFormat[] {
+  if (flags.format === undefined) {
+    const implied = flags.out === undefined ? undefined : FORMAT_OF_EXTENSION[extname(flags.out)];
+    return [implied ?? 'parquet'];
+  }
+  const formats = flags.format.split(',').map((f) => f.trim().toLowerCase());
+  for (const f of formats) {
+    if (!FORMATS.includes(f as PredictionFormat)) {
+      raise('CONTROL_INVALID_ARGUMENT', {
+        name: '--format',
+        expected: `formats separated by commas, each one of ${FORMATS.join(', ')}`,
+        received: flags.format,
+      });
+    }
+  }
+  return [...new Set(formats)] as PredictionFormat[];
+}
+
+/** Where --out puts each file: the path itself for one format, else files in that directory. */
+async function copyOut(
+  out: string,
+  files: { format: PredictionFormat; path: string }[],
+  setId: string,
+): Promise<string[]> {
+  const isDir = files.length > 1 || (existsSync(out) && statSync(out).isDirectory());
+  if (files.length > 1) await mkdir(out, { recursive: true });
+  const written: string[] = [];
+  for (const file of files) {
+    const target = isDir ? join(out, `predictions-${setId}.${file.format}`) : out;
+    await copyFile(file.path, target);
+    written.push(target);
+  }
+  return written;
+}
+
+export function registerPredictCommand(program: Command): void {
+  withCommonOptions(
+    program
+      .command('predict')
+      .description('predict with a trained model for every entity, or the ids in a file')
+      .requiredOption('--model <id>', 'the model (see `prequel models`)')
+      .option('--anchor-time <time>', 'predict as of this time (default: the latest in the data)')
+      .option('--format <list>', `output formats, e.g. csv,parquet (${FORMATS.join(', ')})`)
+      .option('--ids <file>', 'entity ids to predict for: a CSV with one column, or Arrow IPC')
+      .option('--out <path>', 'copy the predictions here (a directory when several formats)'),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'prequel predict --model 3',
+        'prequel predict --model 3 --anchor-time 2025-01-01 --out churn.csv',
+        'prequel predict --model 3 --ids customers.csv --format csv,parquet --out predictions/',
+        'prequel predict --model 3 --json',
+      ]),
+    )
+    .action(async (flags: PredictFlags) => {
+      const formats = formatsFromFlags(flags);
+      if (flags.ids !== undefined && !existsSync(flags.ids)) {
+        raise('DATA_FILE_NOT_FOUND', { path: flags.ids, expected: 'a file of entity ids' });
+      }
+      const prequel = await Prequel.open({ workspace: workspaceDir(flags), runJobs: true });
+      try {
+        const idsFormat = ['.arrow', '.arrows', '.ipc'].includes(extname(flags.ids ?? ''))
+          ? 'arrow'
+          : 'csv';
+        const job = await prequel.predict({
+          model: flags.model,
+          anchorTime: flags.anchorTime,
+          formats,
+          ...(flags.ids === undefined
+            ? {}
+            : { ids: { stream: createReadStream(flags.ids), format: idsFormat } }),
+        });
+        const done = await followJob(prequel, job, { json: flags.json });
+        const { predictionSetId } = done.result as { predictionSetId: string };
+        const set = await prequel.getPredictionSet(predictionSetId);
+        const files = await Promise.all(
+          set.files.map((f) => prequel.predictionFile(set.id, f.format)),
+        );
+        const copied = flags.out === undefined ? [] : await copyOut(flags.out, files, set.id);
+        if (flags.json === true) {
+          return printJson({
+            predictionSetId: set.id,
+            modelId: set.modelId,
+            anchorTime: set.anchorTime,
+            rowCount: set.rowCount,
+            files: files.map((f) => ({ format: f.format, path: f.path, bytes: f.bytes })),
+            copied,
+          });
+        }
+        const lines = [
+          `predicted ${set.rowCount} rows with model ${set.modelId} as of ${set.anchorTime}`,
+          `  prediction set ${set.id}`,
+          ...files.map((f) => `  ${f.format.padEnd(8)}${f.path}`),
+          ...copied.map((p) => `  copied to ${p}`),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await prequel.close();
+      }
+    });
+}
