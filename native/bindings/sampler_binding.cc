@@ -95,6 +95,14 @@ SampleRequest ReadRequest(Napi::Value value, const GraphStore& store) {
     Fail("SAMPLER_BAD_OPTION", "dedup: expected 'tree' or 'batch', got '", dedup, "'");
   }
   r.randomSeed = static_cast<uint64_t>(IntegerArg(req.Get("randomSeed"), "randomSeed"));
+  std::string streams = StringArg(req.Get("streams"), "streams");
+  if (streams == "position") {
+    r.streamsBySeed = false;
+  } else if (streams == "seed") {
+    r.streamsBySeed = true;
+  } else {
+    Fail("SAMPLER_BAD_OPTION", "streams: expected 'position' or 'seed', got '", streams, "'");
+  }
   r.threads = static_cast<int32_t>(IntegerArg(req.Get("threads"), "threads"));
   r.edgeIds = req.Get("edgeIds").ToBoolean().Value();
   ValidateRequest(store.view(), r);

@@ -47,6 +47,11 @@ void ValidateRequest(const GraphView& view, const SampleRequest& r) {
     Fail("SAMPLER_BAD_SEED_TIMES", "seedTimes: expected one time per seed (", r.seeds.size(),
          "), got ", r.seedTimes.size());
   }
+  if (r.dedup == Dedup::kBatch && r.streamsBySeed) {
+    Fail("SAMPLER_BAD_OPTION",
+         "streams: expected 'position' with dedup 'batch' (seed-keyed streams need one tree per "
+         "seed)");
+  }
   if (r.dedup == Dedup::kBatch && !r.seedTimes.empty()) {
     Fail("SAMPLER_BAD_OPTION",
          "dedup: expected 'tree' with seed times (temporal sampling needs one tree per seed), "

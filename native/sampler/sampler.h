@@ -32,6 +32,9 @@ struct SampleRequest {
   Strategy strategy = Strategy::kUniform;
   Dedup dedup = Dedup::kTree;
   uint64_t randomSeed = 0;
+  // Random streams keyed by the seed itself (node id, seed time) instead of its position in the
+  // request: a seed's tree is then the same whatever else the batch holds (tree dedup only).
+  bool streamsBySeed = false;
   int32_t threads = 1;
   bool edgeIds = false;
 };

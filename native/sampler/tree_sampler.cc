@@ -41,13 +41,21 @@ class TreeWorker {
         begin_(kGroup * view.nodeTypes.size()),
         end_(kGroup * view.nodeTypes.size()) {}
 
+  // The random stream of the seed at `index`: its position, or (node id, seed time).
+  uint64_t StreamOf(int64_t index) const {
+    const SampleRequest& r = request_;
+    if (!r.streamsBySeed) return static_cast<uint64_t>(index);
+    const uint64_t time = r.seedTimes.empty() ? 0 : static_cast<uint64_t>(r.seedTimes[index]);
+    return Mix64(static_cast<uint64_t>(static_cast<uint32_t>(r.seeds[index])) ^ Mix64(time));
+  }
+
   // Samples the trees of seeds [first, first + count), count <= kGroup, into the partial.
   void SampleGroup(int64_t first, int32_t count) {
     const SampleRequest& r = request_;
     map_.Clear();
     rngs_.clear();
     for (int32_t g = 0; g < count; ++g) {
-      rngs_.emplace_back(r.randomSeed, static_cast<uint64_t>(first + g));
+      rngs_.emplace_back(r.randomSeed, StreamOf(first + g));
     }
 
     // Hop 0: the seeds, one per tree.

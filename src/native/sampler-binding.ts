@@ -13,6 +13,8 @@ export interface RawSampleRequest {
   strategy: 'uniform' | 'last';
   dedup: 'tree' | 'batch';
   randomSeed: bigint;
+  /** Random streams by the seed's position in the request, or by (seed id, seed time). */
+  streams: 'position' | 'seed';
   threads: number;
   edgeIds: boolean;
 }

@@ -35,6 +35,13 @@ export interface SampleOptions {
   dedup?: 'tree' | 'batch';
   /** Random seed (uint64, default 0); the output depends on it, not on `threads`. */
   randomSeed?: bigint | number;
+  /**
+   * `position` (default): each seed's draws come from a stream keyed by its position in the
+   * request. `seed`: keyed by (seed id, seed time), so a seed's tree does not depend on which
+   * other seeds share the batch (inference: the same entity at the same time always gets the
+   * same subgraph). Tree dedup only.
+   */
+  streams?: 'position' | 'seed';
   /** Native threads for this batch (default 1). */
   threads?: number;
   /**
@@ -186,6 +193,13 @@ export function toRawRequest(options: SampleOptions, store: StoreShape | null): 
   }
   if (dedup !== 'tree' && dedup !== 'batch')
     bad('SAMPLER_BAD_OPTION', 'dedup', "'tree' or 'batch'", dedup);
+  const streams = options.streams ?? 'position';
+  if (streams !== 'position' && streams !== 'seed') {
+    bad('SAMPLER_BAD_OPTION', 'streams', "'position' or 'seed'", streams);
+  }
+  if (dedup === 'batch' && streams === 'seed') {
+    bad('SAMPLER_BAD_OPTION', 'streams', "'position' with dedup 'batch'", streams);
+  }
   if (dedup === 'batch' && seedTimes !== null) {
     bad('SAMPLER_BAD_OPTION', 'dedup', "'tree' with seed times (one tree per seed)", dedup);
   }
@@ -213,6 +227,7 @@ export function toRawRequest(options: SampleOptions, store: StoreShape | null): 
     strategy,
     dedup,
     randomSeed: randomSeedOf(options.randomSeed),
+    streams,
     threads,
     edgeIds: options.edgeIds === true,
   };

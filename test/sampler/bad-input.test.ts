@@ -88,6 +88,7 @@ describe('sampler bad input', () => {
         strategy: 'uniform',
         dedup: 'tree',
         randomSeed: 0n,
+        streams: 'position',
         threads: 1,
         edgeIds: false,
       };
@@ -109,6 +110,8 @@ describe('sampler bad input', () => {
       expect(call({ strategy: 'nope' as 'last' })).toBe('SAMPLER_BAD_OPTION');
       expect(call({ dedup: 'batch', seedTimes: new BigInt64Array(2) })).toBe('SAMPLER_BAD_OPTION');
       expect(call({ threads: 0 })).toBe('SAMPLER_BAD_OPTION');
+      expect(call({ streams: 'nope' as 'seed' })).toBe('SAMPLER_BAD_OPTION');
+      expect(call({ dedup: 'batch', streams: 'seed' })).toBe('SAMPLER_BAD_OPTION');
       expect(call({ seeds: [0] as unknown as Int32Array })).toBe('NATIVE_BAD_ARGUMENT');
       expect(codeOf(() => native().samplerSampleSync({}, raw))).toBe('NATIVE_BAD_HANDLE');
     });
