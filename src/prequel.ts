@@ -2,7 +2,8 @@
 // The library facade: one open workspace (metadata, artifacts, jobs). The CLI and the REST API
 // are thin layers over this class, so the three never disagree. No global state: every
 // instance owns its database handle and workers until close().
-import { existsSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { prequelError, raise } from './errors/index.js';
 import type { GraphDef } from './data/graph-def.js';
@@ -118,7 +119,8 @@ export interface PredictRequest {
 export interface PredictEntitiesRequest {
   model: string;
   ids: string[];
-  anchorTime: string;
+  /** ISO 8601 instant; default the latest timestamp of the tables the query's target reads. */
+  anchorTime?: string;
 }
 
 export interface ExplainRequest {
@@ -508,7 +510,8 @@ export class Prequel {
    */
   async predictEntities(request: PredictEntitiesRequest): Promise<PredictEntitiesResponse> {
     const model = this.modelOrThrow(request.model);
-    const anchorTime = checkAnchorTime(request.anchorTime);
+    const given =
+      request.anchorTime === undefined ? undefined : checkAnchorTime(request.anchorTime);
     if (
       !Array.isArray(request.ids) ||
       request.ids.length === 0 ||
@@ -522,7 +525,9 @@ export class Prequel {
     }
     const ids = request.ids.map(String);
     const session = await this.session(model);
-    const anchor = BigInt(Date.parse(anchorTime)) * 1000n;
+    const anchor =
+      given === undefined ? session.defaultAnchor() : BigInt(Date.parse(given)) * 1000n;
+    const anchorTime = new Date(Number(anchor / 1000n)).toISOString();
     const predictions = await session.predict(ids, anchor);
     return { modelId: model.id, anchorTime, task: session.meta.task, predictions };
   }
@@ -566,14 +571,30 @@ export class Prequel {
     return this.modelOrThrow(id);
   }
 
-  /** Where a model's file and HTML report lie in the workspace (both must exist). */
+  /**
+   * Where a model's file and HTML report lie in the workspace (both must exist). The report is
+   * given as <workspace>/reports/model-<id>.html, a hard link to its artifact, so a browser
+   * opens it as a web page.
+   */
   async modelFiles(id: string): Promise<ModelFiles> {
     const model = this.modelOrThrow(id);
     const report = (model.metrics as { report?: { hash?: unknown } }).report;
-    return {
-      model: this.artifacts.resolveSync(model.checkpoint.hash),
-      report: typeof report?.hash === 'string' ? this.artifacts.resolveSync(report.hash) : null,
-    };
+    let reportPath: string | null = null;
+    if (typeof report?.hash === 'string') {
+      const artifact = this.artifacts.resolveSync(report.hash);
+      const dir = join(this.layout.root, 'reports');
+      reportPath = join(dir, `model-${model.id}.html`);
+      if (!existsSync(reportPath)) {
+        mkdirSync(dir, { recursive: true });
+        try {
+          linkSync(artifact, reportPath);
+        } catch {
+          // A file system without hard links: the artifact path itself still works.
+          reportPath = artifact;
+        }
+      }
+    }
+    return { model: this.artifacts.resolveSync(model.checkpoint.hash), report: reportPath };
   }
 
   async listPredictionSets(

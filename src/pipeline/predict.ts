@@ -83,6 +83,8 @@ export class ModelSession {
     private readonly backend: Backend,
     /** Ranking: the key of each row of the ranked table. */
     private readonly itemKeys: string[] | null,
+    /** The latest timestamp of the target's tables when the session opened. */
+    private readonly latest: bigint | null,
   ) {}
 
   /** Loads the model file onto the source's current data (materialised, or reused). */
@@ -111,7 +113,14 @@ export class ModelSession {
         itemKeys = new Array<string>(loaded.graph.nodeType(fileMeta.ranked.table).count);
         for (const [key, node] of items) itemKeys[node] = key;
       }
-      const session = new ModelSession(fileMeta, model, index, loaded, backend, itemKeys);
+      const def = input.graph.definition;
+      const timeRange = (await readTimeRange(connector, def)) ?? undefined;
+      const latest = compilePlan(fileMeta.query, def, {
+        dialect: connector.dialect,
+        timeRange,
+        allowPartialWindow: true,
+      }).prediction.anchor;
+      const session = new ModelSession(fileMeta, model, index, loaded, backend, itemKeys, latest);
       // Training may hide rows after a data cutoff (the evaluation protocol); a prediction at an
       // anchor sees everything up to that anchor, which the sampler enforces per seed.
       session.setVisibleUntil(undefined);
@@ -123,6 +132,18 @@ export class ModelSession {
       await connector.close();
       throw err;
     }
+  }
+
+  /** The default anchor of a prediction: the latest timestamp of the target's tables. */
+  defaultAnchor(): bigint {
+    if (this.latest === null) {
+      raise('CONTROL_INVALID_ARGUMENT', {
+        name: 'anchorTime',
+        expected: "an ISO 8601 instant (this model's query reads no timestamps to default to)",
+        received: 'nothing',
+      });
+    }
+    return this.latest;
   }
 
   /** Hides rows later than `t` from every prediction (undefined: only the anchor limits). */

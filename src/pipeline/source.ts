@@ -58,10 +58,12 @@ export async function normaliseSourceInput(
   }
   const { path } = duckDbSettings(record, baseDir);
   if (!existsSync(path)) {
-    raise('DATA_FILE_NOT_FOUND', {
+    invalid(
+      record,
+      'path',
+      'an existing directory of .csv/.parquet/.json files, one such file, or a .duckdb file',
       path,
-      expected: 'a directory of .csv/.parquet/.json files, one such file, or a .duckdb database',
-    });
+    );
   }
   return { ...input, settings: { ...record.settings, path } };
 }

@@ -154,7 +154,8 @@ describe('REST: models, training and predictions', () => {
         [`/models/${model.id}/predictions`, { formats: [] }],
         [`/models/${model.id}/predict`, { ids: [], anchorTime: '2024-01-01' }],
         [`/models/${model.id}/predict`, { ids: [''], anchorTime: '2024-01-01' }],
-        [`/models/${model.id}/predict`, { ids: ['1'] }],
+        [`/models/${model.id}/predict`, { ids: ['1'], anchorTime: 'soon' }],
+        [`/models/${model.id}/predictions`, { table: '' }],
         [
           `/models/${model.id}/predict`,
           { ids: Array.from({ length: 1001 }, (_, i) => String(i)), anchorTime: '2024-01-01' },

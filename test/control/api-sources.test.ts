@@ -91,8 +91,8 @@ describe('REST: data sources and graphs', () => {
         ],
         [
           { name: 's', kind: 'duckdb', settings: { path: '/no/such/dir' } },
-          404,
-          'DATA_FILE_NOT_FOUND',
+          400,
+          'CONTROL_SOURCE_SETTING_INVALID',
         ],
         [
           { name: 's', kind: 'snowflake', settings: { account: 'a', warehouse: 'w' } },

@@ -105,7 +105,10 @@ describe('source settings', () => {
   it('refuses a DuckDB path that does not exist, naming it', async () => {
     await expect(
       normaliseSourceInput({ name: 'x', kind: 'duckdb', settings: { path: '/no/such/dir' } }),
-    ).rejects.toMatchObject({ code: 'DATA_FILE_NOT_FOUND', message: /\/no\/such\/dir/ });
+    ).rejects.toMatchObject({
+      code: 'CONTROL_SOURCE_SETTING_INVALID',
+      message: /an existing directory.*\/no\/such\/dir/,
+    });
   });
 
   it('hands Snowflake credentials to the driver from references, never from settings', () => {

@@ -413,10 +413,27 @@ const AnchorTime = Type.String({
   examples: ['2024-01-01T00:00:00Z'],
 });
 
+const SyncAnchorTime = Type.String({
+  pattern: AnchorTime.pattern,
+  description:
+    'ISO 8601 date or instant; predictions see nothing later than this; default the latest ' +
+    "timestamp of the query's target tables",
+  examples: ['2024-01-01T00:00:00Z'],
+});
+
 export const BatchPredictInput = Type.Object(
   {
     anchorTime: Type.Optional(AnchorTime),
     formats: Type.Optional(Type.Array(PredictionFormatSchema, { minItems: 1, maxItems: 4 })),
+    table: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        description:
+          'Snowflake sources: the warehouse table the predictions replace ' +
+          '(default PREQUEL_PREDICTIONS_<model id>)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -437,7 +454,7 @@ export const PredictInput = (maxIds: number) =>
         maxItems: maxIds,
         description: 'entity primary keys',
       }),
-      anchorTime: AnchorTime,
+      anchorTime: Type.Optional(SyncAnchorTime),
     },
     { additionalProperties: false },
   );

@@ -175,6 +175,7 @@ export function registerModelRoutes(
           model: request.params.modelId,
           anchorTime: request.body.anchorTime,
           formats: request.body.formats as PredictionFormat[] | undefined,
+          table: request.body.table,
         }),
       ),
   );
