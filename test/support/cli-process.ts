@@ -42,6 +42,8 @@ export function runCli(args: string[], options: { cwd?: string } = {}): Promise<
 export interface RunningServer {
   url: string;
   process: ChildProcess;
+  /** What the server wrote to stderr so far (for failure messages). */
+  stderr(): string;
   /** Sends SIGTERM and waits for the process to exit. */
   stop(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export function startServer(
       resolve({
         url,
         process: child,
+        stderr: () => err,
         stop: async () => {
           child.kill('SIGTERM');
           await exited;
