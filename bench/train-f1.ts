@@ -1,41 +1,42 @@
 // SPDX-License-Identifier: Apache-2.0
-// rel-f1 accuracy benchmark (RelBench protocol, ../shared/reference/relbench.md 4a-4b): the
-// Ergast CSVs through the data engine with examples/f1/graph.json, the three entity tasks as
-// predictive queries with RelBench's split (validation from 2005, test from 2010), data visible
-// up to 2010-01-01, training on the CPU backend; prints per-seed test metrics and wall times
-// next to the published numbers.
+// rel-f1 accuracy benchmark (RelBench protocol, ../shared/reference/relbench.md 4a-4b), through
+// the product path: the library facade registers the Ergast CSVs as a DuckDB source, inspects it
+// with examples/f1/graph.json, and trains each entity task as a predictive query with RelBench's
+// split (validation from 2005, test from 2010, 40 evaluation anchors, data visible up to
+// 2010-01-01) in a run mode, one job per task and seed. Prints per-seed test metrics, their mean
+// and wall time per run next to the published numbers and the baselines of the same split.
 //
-//   npx tsx bench/train-f1.ts [--tasks dnf,top3,position] [--seeds 1,2,3] [--epochs 10]
-//     [--channels 128] [--fanouts 128,64] [--batch 512] [--lr 0.005] [--threads 2]
-//     [--aggregation sum|mean] [--dropout 0.1]
+//   npx tsx bench/train-f1.ts [--tasks dnf,top3,position] [--seeds 1,2,3] [--mode normal]
+//     [--epochs 10] [--channels 128] [--fanouts 128,64] [--batch 512] [--lr 0.005]
+//     [--aggregation sum|mean] [--dropout 0.1] [--threads 2]
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { compilePlan, readTimeRange } from '../src/control/pql/index.js';
-import { parseTimestampText } from '../src/control/pql/lexer.js';
-import { openDuckDb } from '../src/data/duckdb.js';
 import { readGraphFile } from '../src/data/graph-file.js';
-import { inferGraph } from '../src/data/infer.js';
-import { loadStage } from '../src/data/load-store.js';
-import { materialise } from '../src/data/materialise.js';
-import { createCpuBackend } from '../src/gnn/cpu-backend.js';
-import { evaluate, horizonMicros } from '../src/train/evaluate.js';
-import { entityIndex, queryLabels } from '../src/train/labels.js';
-import { train } from '../src/train/trainer.js';
-import { machineLines } from './report.js';
+import type { ModelMetrics } from '../src/pipeline/train.js';
+import { RUN_MODES, type RunMode, type TrainSettings } from '../src/pipeline/settings.js';
+import { Prequel } from '../src/prequel.js';
+import { machineLines, markdownTable } from './report.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RAW = resolve(ROOT, '../shared/data/f1/raw');
 
-const TASKS = {
+interface Task {
+  query: string;
+  metric: 'auroc' | 'mae';
+  /** LightGBM, RDL (GraphSAGE), best supervised (RelGNN); AUROC x 100 or MAE. */
+  published: [number, number, number];
+}
+
+const TASKS: Record<string, Task> = {
   dnf: {
-    query: `PREDICT COUNT(results.* WHERE results.statusId != 1, 0, 30, days) > 0
-            FOR EACH drivers.driverId ASSUMING COUNT(results.*, 0, 30, days) > 0`,
+    query:
+      'PREDICT COUNT(results.* WHERE results.statusId != 1, 0, 30, days) > 0 ' +
+      'FOR EACH drivers.driverId ASSUMING COUNT(results.*, 0, 30, days) > 0',
     metric: 'auroc',
-    // LightGBM, RDL (GraphSAGE), best supervised (RelGNN); AUROC x 100.
     published: [68.56, 72.62, 75.29],
   },
   top3: {
@@ -48,119 +49,137 @@ const TASKS = {
     metric: 'mae',
     published: [4.1702, 4.0216, 3.798],
   },
-} as const;
+};
+
+const SPLIT = { validationStart: '2005-01-01', testStart: '2010-01-01', evalAnchors: 40 };
 
 const { values: args } = parseArgs({
   options: {
     tasks: { type: 'string', default: 'dnf,top3,position' },
     seeds: { type: 'string', default: '1,2,3' },
-    epochs: { type: 'string', default: '10' },
-    channels: { type: 'string', default: '128' },
-    fanouts: { type: 'string', default: '128,64' },
-    batch: { type: 'string', default: '512' },
-    lr: { type: 'string', default: '0.005' },
-    threads: { type: 'string', default: '2' },
-    aggregation: { type: 'string', default: 'sum' },
-    dropout: { type: 'string', default: '0.1' },
+    mode: { type: 'string', default: 'normal' },
+    epochs: { type: 'string' },
+    channels: { type: 'string' },
+    fanouts: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    aggregation: { type: 'string' },
+    dropout: { type: 'string' },
+    threads: { type: 'string' },
   },
 });
+
+/** The settings given on the command line over the mode's defaults. */
+function overrides(): TrainSettings {
+  const out: TrainSettings = {};
+  if (args.epochs !== undefined) out.epochs = Number(args.epochs);
+  if (args.channels !== undefined) out.channels = Number(args.channels);
+  if (args.fanouts !== undefined) out.fanouts = args.fanouts.split(',').map(Number);
+  if (args.batch !== undefined) out.batchSize = Number(args.batch);
+  if (args.lr !== undefined) out.lr = Number(args.lr);
+  if (args.aggregation !== undefined) out.aggregation = args.aggregation as 'sum' | 'mean';
+  if (args.dropout !== undefined) out.dropout = Number(args.dropout);
+  if (args.threads !== undefined) out.threads = Number(args.threads);
+  return out;
+}
+
+/** A metric as printed: AUROC x 100, MAE as is. */
+function shown(task: Task, value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'n/a';
+  return task.metric === 'auroc' ? (100 * value).toFixed(2) : value.toFixed(3);
+}
 
 if (!existsSync(join(RAW, 'results.csv'))) {
   throw new Error(`the F1 data is missing: expected the Ergast CSVs in ${RAW}`);
 }
-const ts = (s: string) => parseTimestampText(s)!;
-const workspace = await mkdtemp(join(tmpdir(), 'prequel-f1-train-'));
-const db = await openDuckDb(RAW, { nullStrings: ['\\N'] });
-const backend = createCpuBackend({ threads: Number(args.threads) });
+if (!RUN_MODES.includes(args.mode as RunMode)) {
+  throw new Error(`--mode must be one of ${RUN_MODES.join(', ')}, not ${args.mode}`);
+}
+const names = args.tasks.split(',');
+for (const name of names) {
+  if (!(name in TASKS)) throw new Error(`unknown task ${name}: one of ${Object.keys(TASKS)}`);
+}
+const seeds = args.seeds.split(',').map(Number);
+const extra = overrides();
+
+const workspace = await mkdtemp(join(tmpdir(), 'prequel-f1-bench-'));
+const prequel = await Prequel.open({ workspace, create: true });
 try {
-  const started = performance.now();
-  const override = await readGraphFile(join(ROOT, 'examples/f1/graph.json'));
-  const { graph } = await inferGraph(db, { override });
-  const stage = await materialise(db, graph, { workspace });
-  const loaded = await loadStage(stage, { threads: Number(args.threads) });
-  const timeRange = (await readTimeRange(db, graph)) ?? undefined;
-  const testStart = ts('2010-01-01');
-  const index = await entityIndex(stage, 'drivers');
   for (const line of machineLines()) console.log(line);
-  console.log(`cpu backend ${args.threads} threads; ${JSON.stringify(args)}`);
-  console.log(`data loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const rows: string[] = [];
-  for (const name of args.tasks.split(',') as (keyof typeof TASKS)[]) {
-    const task = TASKS[name];
-    const plan = compilePlan(task.query, graph, {
-      dialect: 'duckdb',
-      timeRange,
-      split: {
-        kind: 'explicit',
-        validationStart: ts('2005-01-01'),
-        testStart,
-        evalAnchors: 40,
-      },
-    });
-    const s = plan.splits!;
-    const sets = {
-      train: await queryLabels(db, s.train.sql, index, 'train'),
-      validation: await queryLabels(db, s.validation.sql, index, 'validation'),
-      test: await queryLabels(db, s.test.sql, index, 'test'),
-    };
-    const sizes = [sets.train, sets.validation, sets.test].map((x) => x.labels.length);
-    const values: number[] = [];
-    const times: number[] = [];
-    let baseline = '';
-    for (const seed of args.seeds.split(',').map(Number)) {
-      const t0 = performance.now();
-      const { model, history, bestEpoch } = await train(loaded.graph, loaded.columns, sets, {
-        backend,
-        task: task.metric === 'auroc' ? 'binary' : 'regression',
-        seedType: 'drivers',
-        fanouts: args.fanouts.split(',').map(Number),
-        batchSize: Number(args.batch),
-        epochs: Number(args.epochs),
-        channels: Number(args.channels),
-        lr: Number(args.lr),
-        aggregation: args.aggregation as 'mean' | 'sum',
-        dropout: Number(args.dropout),
-        seed,
-        patience: Number(args.epochs),
-        visibleUntil: testStart,
-      });
-      try {
-        const window = horizonMicros(plan.target.horizon) ?? undefined;
-        const ev = await evaluate(model, sets.test, [sets.train, sets.validation], {
-          windowMicros: window,
-        });
-        const v = ev.model[task.metric]!.value!;
-        values.push(task.metric === 'auroc' ? 100 * v : v);
-        times.push((performance.now() - t0) / 1000);
-        baseline = ev.baselines
-          .map((b) => `${b.name} ${b.metrics[task.metric]!.value?.toFixed(4)}`)
-          .join(', ');
-        const curve = history.map((h) => h.validation.toFixed(4)).join(' ');
-        console.log(
-          `${name} seed ${seed}: test ${values.at(-1)!.toFixed(3)}, best epoch ` +
-            `${bestEpoch}, validation ${curve}, ${times.at(-1)!.toFixed(1)} s`,
-        );
-      } finally {
-        model.dispose();
-      }
-    }
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    rows.push(
-      `| ${name} (${task.metric}) | ${sizes.join(' / ')} | ` +
-        `${values.map((v) => v.toFixed(3)).join(', ')} | ` +
-        `**${mean.toFixed(3)}** | ${task.published.join(' / ')} | ${baseline} | ` +
-        `${times.map((t) => t.toFixed(0)).join(', ')} s |`,
-    );
+  console.log(`mode ${args.mode}, overrides ${JSON.stringify(extra)}, seeds ${seeds.join(',')}`);
+  const started = performance.now();
+  await prequel.registerSource({
+    name: 'f1',
+    kind: 'duckdb',
+    settings: { path: RAW, nullString: '\\N' },
+  });
+  const override = await readGraphFile(join(ROOT, 'examples/f1/graph.json'));
+  const inspected = await prequel.inspectSource('f1', { override });
+  if (inspected.report.errors > 0) {
+    const errors = inspected.report.issues.filter((i) => i.severity === 'error');
+    throw new Error(`the F1 graph does not validate: ${JSON.stringify(errors)}`);
   }
-  console.log(
-    '\n| task | train / val / test rows | per seed | mean | LightGBM / RDL / best published | ' +
-      'baselines | wall time per seed |\n|---|---|---|---|---|---|---|',
-  );
-  for (const r of rows) console.log(r);
-  loaded.graph.close();
-  loaded.columns.close();
+  console.log(`source inspected in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const rows: string[][] = [];
+  for (const name of names) {
+    const task = TASKS[name]!;
+    const values: number[] = [];
+    const validation: number[] = [];
+    const times: number[] = [];
+    let metrics: ModelMetrics | null = null;
+    for (const seed of seeds) {
+      const t0 = performance.now();
+      const options = { mode: args.mode as RunMode, seed, ...SPLIT, ...extra };
+      const job = await prequel.train({ source: 'f1', query: task.query, options });
+      const done = await prequel.waitForJob(job.id, { timeoutMs: 3_600_000 });
+      if (done.state !== 'succeeded') {
+        throw new Error(`${name} seed ${seed}: job ${done.state}: ${JSON.stringify(done.error)}`);
+      }
+      const { modelId } = done.result as { modelId: string };
+      metrics = (await prequel.getModel(modelId)).metrics as unknown as ModelMetrics;
+      const test = metrics.test.model[task.metric]!;
+      const val = metrics.validation.model[task.metric]!;
+      values.push(task.metric === 'auroc' ? 100 * test : test);
+      validation.push(task.metric === 'auroc' ? 100 * val : val);
+      times.push((performance.now() - t0) / 1000);
+      const curve = metrics.history.map((h) => h.validation.toFixed(4)).join(' ');
+      console.log(
+        `${name} seed ${seed}: test ${shown(task, test)}, validation ${shown(task, val)}, ` +
+          `best epoch ${metrics.bestEpoch} (${curve}), config ${JSON.stringify(metrics.config)}, ` +
+          `${times.at(-1)!.toFixed(1)} s`,
+      );
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const digits = task.metric === 'auroc' ? 2 : 3;
+    const baselines = metrics!.test.baselines
+      .map((b) => `${b.name} ${shown(task, b.metrics[task.metric])}`)
+      .join(', ');
+    const s = metrics!.splits;
+    rows.push([
+      `${name} (${task.metric === 'auroc' ? 'AUROC' : 'MAE'})`,
+      `${s.train} / ${s.validation} / ${s.test}`,
+      values.map((v) => v.toFixed(digits)).join(', '),
+      `**${mean(values).toFixed(digits)}**`,
+      mean(validation).toFixed(digits),
+      task.published.join(' / '),
+      baselines,
+      `${times.map((t) => t.toFixed(0)).join(', ')} s`,
+    ]);
+  }
+  console.log('');
+  const header = [
+    'task',
+    'train / val / test rows',
+    'test per seed',
+    'test mean',
+    'val mean',
+    'LightGBM / RDL / best published',
+    'baselines (test)',
+    'wall time per run',
+  ];
+  for (const line of markdownTable(header, rows)) console.log(line);
 } finally {
-  backend.close();
-  await db.close();
+  await prequel.close();
   await rm(workspace, { recursive: true, force: true });
 }

@@ -51,6 +51,8 @@ export interface BatchRequest {
    * up to the test start): sampling uses min(anchor, visibleUntil), the time encodings the anchor.
    */
   visibleUntil?: bigint;
+  /** Temporal neighbour choice (default uniform): see SampleOptions.strategy. */
+  strategy?: 'uniform' | 'last';
 }
 
 /** CSR by destination of the edges whose destination is a target and source a computed row. */
@@ -95,6 +97,7 @@ export async function assembleBatch(
     seedTimes: visibleTimes(request.times, request.visibleUntil),
     fanouts: request.fanouts,
     randomSeed: request.randomSeed,
+    strategy: request.strategy ?? 'uniform',
   });
   const layers = request.fanouts.length;
   const nodes = new Map<string, EncodedNodes>();

@@ -23,6 +23,8 @@ interface ModelHeader {
   target: TrainedModel['target'];
   batchSize: number;
   visibleUntil: string | null;
+  /** Absent in files written before the option: uniform. */
+  strategy?: 'uniform' | 'last';
   /** Absent in files of binary and regression models written before task heads. */
   head?: { classes?: string[]; ranking?: { config: RankingConfig; k: number } };
 }
@@ -90,6 +92,7 @@ export async function saveModel(
     target: model.target,
     batchSize: model.batchSize,
     visibleUntil: model.visibleUntil === undefined ? null : String(model.visibleUntil),
+    strategy: model.strategy,
     head: {
       ...(model.head.classes === undefined ? {} : { classes: [...model.head.classes] }),
       ...(ranking === undefined ? {} : { ranking: { config: ranking.head.config, k: ranking.k } }),
@@ -194,5 +197,6 @@ export function loadModel(
     header.batchSize,
     header.visibleUntil === null ? undefined : BigInt(header.visibleUntil),
     head,
+    header.strategy ?? 'uniform',
   );
 }

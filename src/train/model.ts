@@ -126,6 +126,8 @@ export class TrainedModel {
     readonly batchSize: number,
     readonly visibleUntil?: bigint,
     readonly head: TaskHead = {},
+    /** How the sampler picks temporal neighbours (see SampleOptions.strategy). */
+    readonly strategy: 'uniform' | 'last' = 'uniform',
   ) {}
 
   /** Classes of a multiclass or multilabel model (0 otherwise). */
@@ -151,6 +153,7 @@ export class TrainedModel {
         fanouts: this.fanouts,
         randomSeed: EVAL_SAMPLER_SEED + start,
         visibleUntil: this.visibleUntil,
+        strategy: this.strategy,
       });
       await fn(batch, start, end);
     }

@@ -50,6 +50,11 @@ export interface TrainOptions {
   aggregation?: 'mean' | 'sum';
   dropout?: number;
   seed?: number;
+  /**
+   * Temporal neighbour choice of the sampler: `last` (default) keeps the most recent rows before
+   * the anchor (an entity's recent form), `uniform` draws among all of them (RelBench).
+   */
+  strategy?: 'uniform' | 'last';
   /** Epochs without improvement of the validation metric before stopping (default 3). */
   patience?: number;
   /** Regression loss (default l1, as RelBench). */
@@ -271,6 +276,7 @@ export async function train(
       batchSize,
       options.visibleUntil,
       head,
+      options.strategy ?? 'last',
     );
   };
   const model = build();
@@ -313,6 +319,7 @@ export async function train(
           fanouts,
           randomSeed: plan[step]!.samplerSeed,
           visibleUntil: options.visibleUntil,
+          strategy: options.strategy ?? 'last',
         });
         // A failing step leaves its prefetch behind: mark it handled (awaiting still throws).
         p.catch(() => undefined);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Batch assembly and the model's input: encoders fit only on rows visible at the cutoff, every
-// sampled node is no later than its seed's anchor, blocks are hop-aware (the last layer computes
-// the seeds only) with in-range CSR arrays, and a batch holding no node of some type runs.
+// sampled node is no later than its seed's anchor (the `last` strategy keeps the most recent),
+// blocks are hop-aware (the last layer computes the seeds only) with in-range CSR arrays, and a
+// batch holding no node of some type runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/gnn/backend.js';
 import { createCpuBackend } from '../../src/gnn/cpu-backend.js';
@@ -84,6 +85,38 @@ describe('batch assembly', () => {
           for (const c of e.col) expect(c).toBeLessThan(srcRows);
         }
       }
+    } finally {
+      db.close();
+    }
+  });
+
+  it("strategy last keeps each seed's most recent neighbours before its anchor", async () => {
+    const db = await shopDb('binary', { users: 40 });
+    try {
+      const enc = fitEncoders(db.graph, db.columns, T0 + 200n * DAY);
+      const n = 30;
+      const base = {
+        seedType: 'users',
+        entities: db.train.entities.subarray(0, n),
+        times: BigInt64Array.from({ length: n }, (_, i) => T0 + BigInt(40 + 5 * i) * DAY),
+        randomSeed: 3,
+      };
+      // Per seed, the times of its sampled orders, latest first.
+      const ordersBySeed = async (fanout: number, strategy: 'uniform' | 'last') => {
+        const b = await assembleBatch(db.graph, db.columns, enc, {
+          ...base,
+          fanouts: [fanout],
+          strategy,
+        });
+        const o = b.sampled.nodes.orders!;
+        const out: bigint[][] = Array.from({ length: n }, () => []);
+        o.time!.forEach((t, i) => out[o.batch[i]!]!.push(t));
+        return out.map((ts) => ts.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+      };
+      const all = await ordersBySeed(-1, 'uniform');
+      const last = await ordersBySeed(2, 'last');
+      expect(all.some((ts) => ts.length > 2)).toBe(true);
+      last.forEach((ts, i) => expect(ts).toEqual(all[i]!.slice(0, 2)));
     } finally {
       db.close();
     }

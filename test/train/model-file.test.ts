@@ -33,6 +33,8 @@ describe('model files', () => {
         epochs: 2,
         channels: 16,
         seed: 4,
+        // Not the default: the file must keep how neighbours were sampled.
+        strategy: 'uniform',
       });
       const path = join(dir, 'model.pqm');
       let expected: Float64Array;
@@ -46,6 +48,7 @@ describe('model files', () => {
       try {
         expect(await loaded.predict(db.test)).toEqual(expected);
         expect(loaded.target).toEqual(model.target);
+        expect(loaded.strategy).toBe('uniform');
         expect(loaded.encoders.cutoff).toBe(model.encoders.cutoff);
       } finally {
         loaded.dispose();
