@@ -53,6 +53,8 @@ export interface BatchRequest {
   visibleUntil?: bigint;
   /** Temporal neighbour choice (default uniform): see SampleOptions.strategy. */
   strategy?: 'uniform' | 'last';
+  /** Random streams by position in the batch (default) or by seed: see SampleOptions.streams. */
+  streams?: 'position' | 'seed';
 }
 
 /** CSR by destination of the edges whose destination is a target and source a computed row. */
@@ -98,6 +100,7 @@ export async function assembleBatch(
     fanouts: request.fanouts,
     randomSeed: request.randomSeed,
     strategy: request.strategy ?? 'uniform',
+    streams: request.streams ?? 'position',
   });
   const layers = request.fanouts.length;
   const nodes = new Map<string, EncodedNodes>();

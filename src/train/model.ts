@@ -139,7 +139,11 @@ export class TrainedModel {
     return this.visibleUntil !== undefined && this.visibleUntil < t ? this.visibleUntil : t;
   }
 
-  /** Runs `fn` on each evaluation batch of `set` (fixed sampler seeds, no dropout). */
+  /**
+   * Runs `fn` on each evaluation batch of `set` (no dropout). Sampling draws from streams keyed
+   * by (entity, anchor time), so an entity's prediction does not depend on which other entities
+   * share its batch or request.
+   */
   private async eachBatch(
     set: Pick<LabelSet, 'entities' | 'times'>,
     fn: (batch: HostBatch, start: number, end: number) => Promise<void>,
@@ -151,7 +155,8 @@ export class TrainedModel {
         entities: set.entities.subarray(start, end),
         times: set.times.subarray(start, end),
         fanouts: this.fanouts,
-        randomSeed: EVAL_SAMPLER_SEED + start,
+        randomSeed: EVAL_SAMPLER_SEED,
+        streams: 'seed',
         visibleUntil: this.visibleUntil,
         strategy: this.strategy,
       });

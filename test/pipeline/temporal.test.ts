@@ -80,5 +80,13 @@ describe('batch inference at an anchor time', () => {
     const changed = await predictJson();
     const moved = customers.filter((c) => changed.get(c) !== before.get(c));
     expect(moved.length).toBeGreaterThanOrEqual(4);
+
+    // Synchronous predictions agree with the batch job's, and default to the latest timestamp.
+    const others = [...before.keys()].filter((c) => !customers.includes(c)).slice(0, 10);
+    const sync = await prequel.predictEntities({ model: modelId, ids: others, anchorTime: ANCHOR });
+    expect(sync.anchorTime).toBe(ANCHOR);
+    for (const p of sync.predictions) expect(p.score, p.id).toBe(before.get(p.id));
+    const latest = await prequel.predictEntities({ model: modelId, ids: others.slice(0, 1) });
+    expect(Date.parse(latest.anchorTime)).toBeGreaterThan(Date.parse('2025-09-01'));
   }, 180_000);
 });
