@@ -20,6 +20,8 @@ export interface TrainSettings {
   batchSize?: number;
   lr?: number;
   aggregation?: 'sum' | 'mean';
+  /** Which past rows the sampler keeps per hop: the most recent (default) or uniform draws. */
+  strategy?: 'last' | 'uniform';
   dropout?: number;
   patience?: number;
   seed?: number;
@@ -43,6 +45,7 @@ export interface RunConfig {
   batchSize: number;
   lr: number;
   aggregation: 'sum' | 'mean';
+  strategy: 'last' | 'uniform';
   dropout: number;
   patience: number;
   seed: number;
@@ -56,6 +59,7 @@ const MODES: Record<RunMode, Omit<RunConfig, 'seed'>> = {
     batchSize: 256,
     lr: 0.01,
     aggregation: 'sum',
+    strategy: 'last',
     dropout: 0.1,
     patience: 3,
   },
@@ -66,6 +70,7 @@ const MODES: Record<RunMode, Omit<RunConfig, 'seed'>> = {
     batchSize: 512,
     lr: 0.005,
     aggregation: 'sum',
+    strategy: 'last',
     dropout: 0.1,
     patience: 3,
   },
@@ -76,6 +81,7 @@ const MODES: Record<RunMode, Omit<RunConfig, 'seed'>> = {
     batchSize: 512,
     lr: 0.005,
     aggregation: 'sum',
+    strategy: 'last',
     dropout: 0.1,
     patience: 4,
   },
@@ -89,6 +95,7 @@ const KNOWN = new Set<string>([
   'batchSize',
   'lr',
   'aggregation',
+  'strategy',
   'dropout',
   'patience',
   'seed',
@@ -161,6 +168,9 @@ export function checkTrainSettings(value: unknown): TrainSettings {
   }
   if (o.aggregation !== undefined && o.aggregation !== 'sum' && o.aggregation !== 'mean') {
     bad('aggregation', 'sum or mean', o.aggregation);
+  }
+  if (o.strategy !== undefined && o.strategy !== 'last' && o.strategy !== 'uniform') {
+    bad('strategy', 'last or uniform', o.strategy);
   }
   if (o.backend !== undefined && o.backend !== 'cpu' && o.backend !== 'webgpu') {
     bad('backend', 'cpu or webgpu', o.backend);

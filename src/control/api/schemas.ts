@@ -355,6 +355,11 @@ export const TrainOptions = Type.Object(
     batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     lr: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 10 })),
     aggregation: Type.Optional(Type.Union([Type.Literal('sum'), Type.Literal('mean')])),
+    strategy: Type.Optional(
+      Type.Union([Type.Literal('last'), Type.Literal('uniform')], {
+        description: 'past rows kept per hop: the most recent (default) or uniform draws',
+      }),
+    ),
     dropout: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
     patience: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     seed: Type.Optional(Type.Integer({ minimum: 0 })),
