@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Splits a predictive query into tokens. Words are not classified here: whether `count` is a
 // keyword, an aggregation or a table name depends on where it stands, so the parser decides.
+//
+// Lexical errors do not stop the scan: each is recorded with the index of the token it stands
+// at, and the scan goes on with a stand-in, so the parser still sees the rest of the query:
+// - a bad character is dropped;
+// - an unterminated string or backtick name ends at the end of its line;
+// - a bad escape is kept as its escaped character;
+// - an invalid number, date or empty backtick name becomes a token of its kind with value 0.
+// Follow-on errors are held back by the rule the parser uses (see QUIET_TOKENS): an error at a
+// token index below the previous error's index + QUIET_TOKENS is counted but not reported.
 import type { Span } from './ast.js';
-import { PqlDiagnostics, diagnostic } from './diagnostics.js';
+import { type Diagnostic, diagnostic } from './diagnostics.js';
 
 export type Token =
   | { kind: 'word'; text: string; span: Span }
@@ -16,6 +25,24 @@ export type Token =
   | { kind: 'eof'; span: Span };
 
 export const MAX_QUERY_LENGTH = 100_000;
+/** An error this many tokens or fewer after the previous one's resumption is not reported. */
+export const QUIET_TOKENS = 3;
+/** At most this many diagnostics are reported for one query; the scan or parse stops there. */
+export const MAX_DIAGNOSTICS = 50;
+
+export interface Tokens {
+  tokens: Token[];
+  map: SourceMap;
+  /** Reported lexical errors, in source order. */
+  diagnostics: Diagnostic[];
+  /**
+   * The token index of every lexical error, reported or held back, for the quiet rule: the
+   * index of the stand-in token, or of the next token when the text was dropped.
+   */
+  errorTokens: number[];
+  /** True when the scan stopped at MAX_DIAGNOSTICS errors; the tokens end early. */
+  truncated: boolean;
+}
 
 const DATE = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})/;
 const TIME = /^[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?![\d:])/;
@@ -73,17 +100,40 @@ export function civilToMicros(
   return BigInt(date.getTime()) * 1000n + BigInt(us);
 }
 
-function fail(map: SourceMap, code: string, offset: number, length: number, expected: string) {
-  return new PqlDiagnostics([diagnostic(code, map.source, map.span(offset, length), expected)]);
+/** Records lexical errors under the quiet rule; `full` once MAX_DIAGNOSTICS are reported. */
+class LexErrors {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly errorTokens: number[] = [];
+  private quietUntil = 0;
+
+  constructor(
+    private readonly map: SourceMap,
+    private readonly tokens: Token[],
+  ) {}
+
+  get full(): boolean {
+    return this.diagnostics.length >= MAX_DIAGNOSTICS;
+  }
+
+  add(code: string, offset: number, length: number, expected: string): void {
+    const token = this.tokens.length;
+    this.errorTokens.push(token);
+    if (token >= this.quietUntil) {
+      const span = this.map.span(offset, length);
+      this.diagnostics.push(diagnostic(code, this.map.source, span, expected));
+    }
+    this.quietUntil = token + QUIET_TOKENS;
+  }
 }
 
-/** Tokenizes `source`; throws PqlDiagnostics on the first lexical error. */
-export function tokenize(source: string): { tokens: Token[]; map: SourceMap } {
+/** Tokenizes `source`, recording every lexical error and going on past it (see the header). */
+export function tokenize(source: string): Tokens {
   const map = new SourceMap(source);
   const tokens: Token[] = [];
+  const errors = new LexErrors(map, tokens);
   let i = 0;
   const n = source.length;
-  while (i < n) {
+  while (i < n && !errors.full) {
     const ch = source[i];
     if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
       i++;
@@ -119,23 +169,29 @@ export function tokenize(source: string): { tokens: Token[]; map: SourceMap } {
           fraction,
         );
         if (micros === null) {
-          throw fail(map, 'PQL_INVALID_LITERAL', i, length, 'a valid date YYYY-MM-DD [HH:MM:SS]');
+          errors.add('PQL_INVALID_LITERAL', i, length, 'a valid date YYYY-MM-DD [HH:MM:SS]');
         }
-        tokens.push({ kind: 'datetime', micros, span: map.span(i, length) });
+        tokens.push({ kind: 'datetime', micros: micros ?? 0n, span: map.span(i, length) });
         i += length;
         continue;
       }
       const num = NUMBER.exec(rest);
       if (num === null || /[A-Za-z_]/.test(source[i + num[0].length] ?? '')) {
         const bad = /^-?[0-9A-Za-z_.]+/.exec(rest)?.[0] ?? ch;
-        throw fail(map, 'PQL_INVALID_LITERAL', i, bad.length, 'a number or a date');
+        errors.add('PQL_INVALID_LITERAL', i, bad.length, 'a number or a date');
+        tokens.push({ kind: 'number', value: 0, integer: true, span: map.span(i, bad.length) });
+        i += bad.length;
+        continue;
       }
       const value = Number(num[0]);
       const integer = num[1] === undefined && num[2] === undefined;
+      const span = map.span(i, num[0].length);
       if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
-        throw fail(map, 'PQL_INVALID_LITERAL', i, num[0].length, 'a number of safe magnitude');
+        errors.add('PQL_INVALID_LITERAL', i, num[0].length, 'a number of safe magnitude');
+        tokens.push({ kind: 'number', value: 0, integer, span });
+      } else {
+        tokens.push({ kind: 'number', value, integer, span });
       }
-      tokens.push({ kind: 'number', value, integer, span: map.span(i, num[0].length) });
       i += num[0].length;
       continue;
     }
@@ -148,29 +204,11 @@ export function tokenize(source: string): { tokens: Token[]; map: SourceMap } {
       continue;
     }
     if (ch === "'" || ch === '"') {
-      i = readString(source, map, i, tokens);
+      i = readString(source, map, i, tokens, errors);
       continue;
     }
     if (ch === '`') {
-      let j = i + 1;
-      let text = '';
-      for (;;) {
-        if (j >= n || source[j] === '\n') {
-          throw fail(map, 'PQL_UNTERMINATED_STRING', i, j - i, 'a closing backtick');
-        }
-        if (source[j] === '`') {
-          if (source[j + 1] === '`') {
-            text += '`';
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        text += source[j++];
-      }
-      if (text.length === 0) throw fail(map, 'PQL_INVALID_LITERAL', i, 2, 'a non-empty identifier');
-      tokens.push({ kind: 'quoted', text, span: map.span(i, j + 1 - i) });
-      i = j + 1;
+      i = readBackticked(source, map, i, tokens, errors);
       continue;
     }
     const two = source.slice(i, i + 2);
@@ -192,25 +230,66 @@ export function tokenize(source: string): { tokens: Token[]; map: SourceMap } {
     }
     const cp = source.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
-    throw fail(
-      map,
-      'PQL_INVALID_CHARACTER',
-      i,
-      width,
-      'a name, number, string, operator or ( ) , . *',
-    );
+    errors.add('PQL_INVALID_CHARACTER', i, width, 'a name, number, string, operator or ( ) , . *');
+    i += width;
   }
-  tokens.push({ kind: 'eof', span: map.span(n, 0) });
-  return { tokens, map };
+  tokens.push({ kind: 'eof', span: map.span(i, 0) });
+  return {
+    tokens,
+    map,
+    diagnostics: errors.diagnostics,
+    errorTokens: errors.errorTokens,
+    truncated: i < n,
+  };
 }
 
-function readString(source: string, map: SourceMap, start: number, tokens: Token[]): number {
+/** Reads a `backtick quoted` name; an unterminated one ends at the end of its line. */
+function readBackticked(
+  source: string,
+  map: SourceMap,
+  start: number,
+  tokens: Token[],
+  errors: LexErrors,
+): number {
+  let j = start + 1;
+  let text = '';
+  for (;;) {
+    if (j >= source.length || source[j] === '\n') {
+      errors.add('PQL_UNTERMINATED_STRING', start, j - start, 'a closing backtick');
+      tokens.push({ kind: 'quoted', text, span: map.span(start, j - start) });
+      return j;
+    }
+    if (source[j] === '`') {
+      if (source[j + 1] === '`') {
+        text += '`';
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    text += source[j++];
+  }
+  if (text.length === 0) errors.add('PQL_INVALID_LITERAL', start, 2, 'a non-empty identifier');
+  tokens.push({ kind: 'quoted', text, span: map.span(start, j + 1 - start) });
+  return j + 1;
+}
+
+/** Reads a quoted string; an unterminated one ends at the end of its line. */
+function readString(
+  source: string,
+  map: SourceMap,
+  start: number,
+  tokens: Token[],
+  errors: LexErrors,
+): number {
   const quote = source[start];
   let j = start + 1;
   let value = '';
   for (;;) {
     if (j >= source.length || source[j] === '\n') {
-      throw fail(map, 'PQL_UNTERMINATED_STRING', start, j - start, `a closing ${quote}`);
+      errors.add('PQL_UNTERMINATED_STRING', start, j - start, `a closing ${quote}`);
+      tokens.push({ kind: 'string', value, span: map.span(start, j - start) });
+      return j;
     }
     const c = source[j];
     if (c === quote) break;
@@ -218,24 +297,29 @@ function readString(source: string, map: SourceMap, start: number, tokens: Token
       const e = source[j + 1] ?? '';
       if (e === 'u') {
         const hex = source.slice(j + 2, j + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-          throw fail(map, 'PQL_INVALID_ESCAPE', j, 2 + hex.length, '\\u followed by 4 hex digits');
+        if (/^[0-9a-fA-F]{4}$/.test(hex)) {
+          value += String.fromCharCode(parseInt(hex, 16));
+          j += 6;
+          continue;
         }
-        value += String.fromCharCode(parseInt(hex, 16));
-        j += 6;
+        errors.add('PQL_INVALID_ESCAPE', j, 2 + hex.length, '\\u followed by 4 hex digits');
+        j += 2;
         continue;
       }
       const mapped = ESCAPES[e];
       if (mapped === undefined) {
-        throw fail(
-          map,
+        errors.add(
           'PQL_INVALID_ESCAPE',
           j,
           e === '' ? 1 : 2,
           'one of \\" \\\' \\\\ \\/ \\b \\f \\n \\r \\t \\u',
         );
+        if (e === '' || e === '\n') {
+          j++;
+          continue;
+        }
       }
-      value += mapped;
+      value += mapped ?? e;
       j += 2;
       continue;
     }

@@ -27,10 +27,26 @@
 //   and are rejected by validation with their own codes.
 // - the KumoRFM `EVALUATE` prefix is accepted and recorded.
 // - booleans: TRUE/true/True and FALSE/false/False; NULL/null.
-// Keywords are all-lowercase or all-uppercase; any other casing is PQL_KEYWORD_CASE. Syntax
-// errors stop the parse: only the first one is reported (validation reports all of its own).
+// Keywords are all-lowercase or all-uppercase; any other casing is PQL_KEYWORD_CASE.
+//
+// Syntax errors do not stop the parse (the rules are in token-stream.ts): each is reported with
+// its own code, position and expectation, the parser skips to a synchronisation point and goes
+// on with a stand-in node. The synchronisation points of this grammar:
+// - a broken clause (PREDICT, the problem type, FOR EACH, trailing text): the next clause keyword
+//   FOR, WHERE, ASSUMING, RANK, CLASSIFY, FORECAST or TOP; a broken FOR EACH that stops at FOR
+//   is parsed once more, and WHERE / ASSUMING are read wherever recovery lands on them;
+// - a broken comparison: the next AND / OR, the `,` or `)` that ends its group or argument;
+// - a broken column argument or list item: the next `,` (parsing goes on) or the closing `)`;
+// - a broken window or a missing `)` of an aggregation or group: its closing `)`;
+// clause keywords and the end of the query always stop the skipping. Against cascades, errors
+// within QUIET_TOKENS (3) tokens after the point where the parser resumed, or after a lexical
+// error, are not reported (the exact rule is in token-stream.ts). A query with syntax errors
+// is not validated against the graph: parseQuery throws all its lexical and syntax diagnostics
+// together in one PqlDiagnostics (lexical ones first, then syntax ones in the order found, so
+// the first diagnostic is the one a parser stopping at the first error would give).
 import type {
   AggregationOp,
+  ColumnRef,
   CompareOp,
   Condition,
   Constant,
@@ -42,9 +58,17 @@ import type {
   Target,
   Window,
 } from './ast.js';
-import { nearest } from './diagnostics.js';
+import { PqlDiagnostics, nearest } from './diagnostics.js';
 import { MAX_QUERY_LENGTH, tokenize } from './lexer.js';
-import { TokenStream } from './token-stream.js';
+import {
+  ARGUMENTS_END,
+  CLAUSE,
+  GROUP_END,
+  NEXT_TERM,
+  ParseHalted,
+  SyntaxFault,
+  TokenStream,
+} from './token-stream.js';
 import { prequelError } from '../../errors/index.js';
 
 export const AGGREGATIONS: readonly AggregationOp[] = [
@@ -62,33 +86,76 @@ export { TIME_UNITS } from './token-stream.js';
 
 const MAX_COMPARISONS = 1000;
 
-type Parsed = Condition | { kind: 'bare'; operand: Operand; span: Span };
+/** A condition, or an operand with no comparison (`at`: the token where one was expected). */
+type Parsed = Condition | { kind: 'bare'; operand: Operand; span: Span; at: number };
 
 class Parser extends TokenStream {
   private comparisons = 0;
 
-  parseQuery(): Query {
+  /** The query, or null when the parse stopped early (a fatal error, too many errors). */
+  parse(): Query | null {
+    try {
+      return this.parseQuery();
+    } catch (err) {
+      if (err instanceof ParseHalted) return null;
+      if (!(err instanceof SyntaxFault)) throw err;
+      try {
+        this.report(err);
+      } catch (halt) {
+        if (!(halt instanceof ParseHalted)) throw halt;
+      }
+      return null;
+    }
+  }
+
+  private parseQuery(): Query {
     const evaluate = this.acceptKw('EVALUATE');
-    this.expectKw('PREDICT');
-    const target = this.parseTarget();
-    const problem = this.parseProblem();
-    const entity = this.parseEntity();
-    const where = this.acceptKw('WHERE') ? this.parseCondition() : null;
-    const assuming = this.acceptKw('ASSUMING') ? this.parseCondition() : null;
-    if (this.peek().kind !== 'eof') {
+    const start = this.peek().span;
+    const target = this.parseClause<Target>(() => {
+      this.expectKw('PREDICT');
+      return this.parseTarget();
+    }, stubCondition(start));
+    const problem = this.parseClause<ProblemSpec>(() => this.parseProblem(), { kind: 'none' });
+    let entity = this.parseClause<EntitySpec | null>(() => this.parseEntity(), null);
+    if (entity === null && this.isKw(this.peek(), 'FOR')) {
+      entity = this.parseClause<EntitySpec | null>(() => this.parseEntity(), null);
+    }
+    let where: Condition | null = null;
+    let assuming: Condition | null = null;
+    while (this.peek().kind !== 'eof') {
+      if (where === null && assuming === null && this.acceptKw('WHERE')) {
+        where = this.parseCondition();
+        continue;
+      }
+      if (assuming === null && this.acceptKw('ASSUMING')) {
+        assuming = this.parseCondition();
+        continue;
+      }
       const expected = assuming !== null ? 'the end of the query' : 'WHERE, ASSUMING or the end';
-      throw this.error('PQL_UNEXPECTED_TOKEN', this.peek().span, expected);
+      const fault = this.error('PQL_UNEXPECTED_TOKEN', this.peek().span, expected);
+      this.recover(fault, this.depth, CLAUSE, true);
     }
     return {
       evaluate,
       target,
       problem,
-      entity,
+      entity: entity ?? { column: stubColumn(start), forEach: true, ids: null, idsSpan: null },
       where,
       assuming,
       source: this.source,
       span: this.map.span(0, this.source.length),
     };
+  }
+
+  /** Parses a clause; on a syntax error, skips to the next clause and returns `fallback`. */
+  private parseClause<T>(parse: () => T, fallback: T): T {
+    const depth = this.depth;
+    try {
+      return parse();
+    } catch (err) {
+      this.recover(err, depth, CLAUSE);
+      return fallback;
+    }
   }
 
   private parseTarget(): Target {
@@ -101,17 +168,22 @@ class Parser extends TokenStream {
   private parseCondition(): Condition {
     const parsed = this.parseOr();
     if (parsed.kind === 'bare') {
-      throw this.error('PQL_EXPECTED_COMPARISON', parsed.span, 'a comparison such as `x = 1`');
+      this.reportBare(parsed);
+      return stubCondition(parsed.span);
     }
     this.checkNoBare(parsed);
     return parsed;
   }
 
+  /** An operand with no comparison where a condition is due: PQL_EXPECTED_COMPARISON. */
+  private reportBare(bare: { span: Span; at: number }): void {
+    const fault = this.error('PQL_EXPECTED_COMPARISON', bare.span, 'a comparison such as `x = 1`');
+    this.report(fault, bare.at, true);
+  }
+
   /** Bare operands are only allowed as the whole target; inside and/or/not they are errors. */
   private checkNoBare(node: Parsed): void {
-    if (node.kind === 'bare') {
-      throw this.error('PQL_EXPECTED_COMPARISON', node.span, 'a comparison such as `x = 1`');
-    }
+    if (node.kind === 'bare') this.reportBare(node);
     if (node.kind === 'not') this.checkNoBare(node.operand as Parsed);
     if (node.kind === 'and' || node.kind === 'or') {
       this.checkNoBare(node.left as Parsed);
@@ -163,25 +235,47 @@ class Parser extends TokenStream {
     return this.parsePrimary();
   }
 
+  /** A group or a comparison; a broken comparison skips to the next AND / OR or its end. */
   private parsePrimary(): Parsed {
     const tok = this.peek();
-    if (this.isPunct(tok, '(')) {
-      this.enter(tok.span);
-      this.pos++;
-      const inner = this.parseOr();
-      const close = this.expectPunct(')', 'a closing )');
-      this.depth--;
-      if (inner.kind === 'bare') {
-        throw this.error('PQL_EXPECTED_COMPARISON', inner.span, 'a comparison such as `x = 1`');
-      }
-      return { ...inner, span: this.join(tok.span, close) };
-    }
+    if (this.isPunct(tok, '(')) return this.parseGroup(tok.span);
     if (++this.comparisons > MAX_COMPARISONS) {
       throw this.error('PQL_TOO_COMPLEX', tok.span, String(MAX_COMPARISONS));
     }
+    const depth = this.depth;
+    try {
+      return this.parseComparison();
+    } catch (err) {
+      this.recover(err, depth, NEXT_TERM);
+      return stubCondition(this.join(tok.span, this.prevSpan()));
+    }
+  }
+
+  /** `( condition )`; a missing `)` skips to the group's closing parenthesis. */
+  private parseGroup(open: Span): Parsed {
+    this.enter(open);
+    const depth = this.depth;
+    this.pos++;
+    const inner = this.parseOr();
+    let close: Span;
+    try {
+      close = this.expectPunct(')', 'a closing )');
+    } catch (err) {
+      if (this.isPunct(this.recover(err, depth, GROUP_END), ')')) this.pos++;
+      close = this.prevSpan();
+    }
+    this.depth--;
+    if (inner.kind === 'bare') {
+      this.reportBare(inner);
+      return stubCondition(this.join(open, close));
+    }
+    return { ...inner, span: this.join(open, close) };
+  }
+
+  private parseComparison(): Parsed {
     const left = this.parseOperand();
     const op = this.parseRelOp();
-    if (op === null) return { kind: 'bare', operand: left, span: left.span };
+    if (op === null) return { kind: 'bare', operand: left, span: left.span, at: this.pos };
     if (op === 'IS NULL' || op === 'IS NOT NULL') {
       return {
         kind: 'compare',
@@ -243,7 +337,7 @@ class Parser extends TokenStream {
     if ((tok.kind === 'word' || tok.kind === 'quoted') && this.isPunct(this.peek(1), '(')) {
       if (tok.kind === 'quoted')
         throw this.error('PQL_UNEXPECTED_TOKEN', tok.span, 'an aggregation name');
-      return this.parseAggregation();
+      return this.parseAggregation(tok);
     }
     if (tok.kind === 'word' || tok.kind === 'quoted') return this.parseColumn();
     const expected =
@@ -255,44 +349,70 @@ class Parser extends TokenStream {
     );
   }
 
-  private parseAggregation(): Operand {
-    const nameTok = this.next() as { kind: 'word'; text: string; span: Span };
-    const upper = nameTok.text.toUpperCase() as AggregationOp;
-    if (!AGGREGATIONS.includes(upper)) {
-      const suggestion = nearest(nameTok.text, AGGREGATIONS);
-      throw this.error(
-        'PQL_UNEXPECTED_TOKEN',
-        nameTok.span,
-        `one of ${AGGREGATIONS.join(', ')}`,
-        suggestion,
-      );
+  /**
+   * `AGG(column [WHERE condition] [, window])`. A misspelt name with a near aggregation is
+   * reported and read as that one; a broken column skips to the next `,` or `)`, a broken
+   * window or end to the closing `)`.
+   */
+  private parseAggregation(nameTok: { kind: 'word'; text: string; span: Span }): Operand {
+    const op = this.parseAggregationName(nameTok);
+    this.pos += 2; // the name and (
+    const depth = this.depth;
+    let column: ColumnRef;
+    try {
+      column = this.parseColumn();
+    } catch (err) {
+      this.recover(err, depth, NEXT_TERM);
+      column = stubColumn(nameTok.span);
     }
-    if (nameTok.text !== upper && nameTok.text !== upper.toLowerCase()) {
-      throw this.error(
-        'PQL_KEYWORD_CASE',
-        nameTok.span,
-        `${upper} or ${upper.toLowerCase()}`,
-        upper,
-      );
-    }
-    this.pos++; // (
-    const column = this.parseColumn();
     let filter: Condition | null = null;
     if (this.acceptKw('WHERE')) filter = this.parseCondition();
     let window: Window | null = null;
-    if (this.isPunct(this.peek(), ',')) {
-      this.pos++;
-      window = this.parseWindow();
+    let close: Span;
+    try {
+      if (this.isPunct(this.peek(), ',')) {
+        this.pos++;
+        window = this.parseWindow();
+      }
+      close = this.expectPunct(')', window === null ? ', or )' : ', unit or )');
+    } catch (err) {
+      if (this.isPunct(this.recover(err, depth, ARGUMENTS_END), ')')) this.pos++;
+      close = this.prevSpan();
     }
-    const close = this.expectPunct(')', window === null ? ', or )' : ', unit or )');
     return {
       kind: 'aggregation',
-      op: upper,
+      op,
       column,
       filter,
       window,
       span: this.join(nameTok.span, close),
     };
+  }
+
+  private parseAggregationName(nameTok: { text: string; span: Span }): AggregationOp {
+    const upper = nameTok.text.toUpperCase() as AggregationOp;
+    if (!AGGREGATIONS.includes(upper)) {
+      const suggestion = nearest(nameTok.text, AGGREGATIONS) as AggregationOp | null;
+      const fault = this.error(
+        'PQL_UNEXPECTED_TOKEN',
+        nameTok.span,
+        `one of ${AGGREGATIONS.join(', ')}`,
+        suggestion,
+      );
+      if (suggestion === null) throw fault;
+      this.report(fault);
+      return suggestion;
+    }
+    if (nameTok.text !== upper && nameTok.text !== upper.toLowerCase()) {
+      const fault = this.error(
+        'PQL_KEYWORD_CASE',
+        nameTok.span,
+        `${upper} or ${upper.toLowerCase()}`,
+        upper,
+      );
+      this.report(fault);
+    }
+    return upper;
   }
 
   private parseProblem(): ProblemSpec {
@@ -337,7 +457,20 @@ class Parser extends TokenStream {
   }
 }
 
-/** Parses `source` into a syntax tree; throws PqlDiagnostics (PQL_INVALID_QUERY) on error. */
+/** A stand-in for a column that failed to parse (the query is rejected anyway). */
+function stubColumn(span: Span): ColumnRef {
+  return { kind: 'column', table: { text: '', span }, column: null, span };
+}
+
+/** A stand-in for a condition that failed to parse (the query is rejected anyway). */
+function stubCondition(span: Span): Condition {
+  return { kind: 'compare', left: stubColumn(span), op: '=', right: null, span };
+}
+
+/**
+ * Parses `source` into a syntax tree. Throws PqlDiagnostics (PQL_INVALID_QUERY) holding every
+ * lexical and syntax error found in one pass (see the header for recovery).
+ */
 export function parseQuery(source: string): Query {
   if (typeof source !== 'string' || source.length > MAX_QUERY_LENGTH) {
     throw prequelError('PQL_QUERY_TOO_LONG', {
@@ -345,6 +478,12 @@ export function parseQuery(source: string): Query {
       expected: MAX_QUERY_LENGTH,
     });
   }
-  const { tokens, map } = tokenize(source);
-  return new Parser(source, tokens, map).parseQuery();
+  const lexed = tokenize(source);
+  if (lexed.truncated) throw new PqlDiagnostics(lexed.diagnostics);
+  const parser = new Parser(source, lexed.tokens, lexed.map, lexed);
+  const query = parser.parse();
+  if (query === null || parser.diagnostics.length > 0) {
+    throw new PqlDiagnostics(parser.diagnostics);
+  }
+  return query;
 }
