@@ -37,4 +37,8 @@ export const trainErrors = defineErrors({
     status: 400,
     message: 'checkpoint tensor {name}: {problem}',
   },
+  TRAIN_EXTRA_COLUMN: {
+    status: 400,
+    message: 'extra column {table}.{column}: {problem}; expected {expected}',
+  },
 });

@@ -9,6 +9,7 @@
 import { sample, type SampledSubgraph } from '../sampler/index.js';
 import type { ColumnStore } from '../store/column-store.js';
 import type { GraphStore } from '../store/graph-store.js';
+import type { ExtraColumns } from './extra-columns.js';
 import { encodeNodes, type EncodedNodes, type FeatureEncoders } from './features.js';
 
 export interface BlockEdges {
@@ -86,12 +87,13 @@ function visibleTimes(times: BigInt64Array, until: bigint | undefined): BigInt64
   return times.map((t) => (t < until ? t : until));
 }
 
-/** Samples and encodes one batch. */
+/** Samples and encodes one batch; `extra` holds the extra columns the encoders need. */
 export async function assembleBatch(
   graph: GraphStore,
   columns: ColumnStore,
   encoders: FeatureEncoders,
   request: BatchRequest,
+  extra?: ExtraColumns,
 ): Promise<HostBatch> {
   const sub = await sample(graph, {
     seedType: request.seedType,
@@ -114,10 +116,9 @@ export async function assembleBatch(
     }
     if (sampled.ids.length === 0) continue;
     const seedTimes = BigInt64Array.from(sampled.batch, (b) => request.times[b]!);
-    nodes.set(
-      type,
-      encodeNodes(encoders.tables.get(type)!, columns, sampled.ids, sampled.time, seedTimes),
-    );
+    const enc = encoders.tables.get(type)!;
+    const table = extra?.tables.get(type);
+    nodes.set(type, encodeNodes(enc, columns, sampled.ids, sampled.time, seedTimes, table));
   }
   const blocks: Block[] = [];
   for (let l = 1; l <= layers; l++) {

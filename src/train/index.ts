@@ -25,6 +25,18 @@ export { entityIndex, queryLabels, type LabelOptions, type QueriedLabels } from 
 export { loadModel, saveModel } from './model-file.js';
 export { assembleBatch, type BatchRequest, type HostBatch } from './batch.js';
 export { fitEncoders, type FeatureEncoders } from './features.js';
+export {
+  embeddingColumn,
+  multiCategoricalColumn,
+  readExtraColumns,
+  textColumn,
+  type EmbeddingColumn,
+  type ExtraColumns,
+  type ExtraTable,
+  type MultiCategoricalColumn,
+  type TextColumn,
+  type TextOptions,
+} from './extra-columns.js';
 export { RankingHead, type RankingConfig } from './ranking.js';
 export { buildHistory, type InteractionHistory } from './history.js';
 export { type MetricName } from './tasks.js';

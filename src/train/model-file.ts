@@ -2,15 +2,19 @@
 // A trained model as a checkpoint file (checkpoint.ts): the header holds the task, the model
 // configuration and schema, the target scaling, the sampling settings and the encoders'
 // numerical statistics, and the task head (class vocabulary; ranked table and ranking
-// configuration); the tensors are the parameters (the ranking head's prefixed `ranker.`) and
-// the categorical bucket tables. Loading rebuilds the model on the given stores and backend (the
-// ranking history is recomputed from the graph); predictions are identical.
+// configuration), the extra columns' encoders (text hashing, embedding statistics); the tensors
+// are the parameters (the ranking head's prefixed `ranker.`, learned bag tables included) and the
+// categorical and multicategorical bucket tables. Loading rebuilds the model on the given stores,
+// extra columns and backend (the ranking history is recomputed from the graph); predictions are
+// identical.
 import type { Backend } from '../gnn/backend.js';
 import type { ColumnStore } from '../store/column-store.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { raise } from '../errors/index.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointTensor } from './checkpoint.js';
-import type { FeatureEncoders, TableEncoder } from './features.js';
+import type { ExtraColumns } from './extra-columns.js';
+import type { ExtraEncoders } from './extra-encoders.js';
+import { checkExtraColumns, type FeatureEncoders, type TableEncoder } from './features.js';
 import { HeteroSage, type ModelConfig, type ModelSchema } from './hetero-sage.js';
 import { rankingState, TrainedModel, type TaskHead, type TaskKind } from './model.js';
 import { RankingHead, type RankingConfig } from './ranking.js';
@@ -38,6 +42,10 @@ interface EncoderHeader {
     categorical: { column: string; buckets: number }[];
     timestamps: string[];
     denseDim: number;
+    /** The extra columns' encoders; absent in files written before them. */
+    text?: ExtraEncoders['text'];
+    multicategorical?: { column: string; buckets: number }[];
+    embedding?: ExtraEncoders['embedding'];
   }[];
 }
 
@@ -75,6 +83,14 @@ export async function saveModel(
         data: c.stats.bucketOf,
       });
     });
+    t.multicategorical.forEach((m) => {
+      tensors.push({
+        name: `bag-buckets.${t.nodeType}.${m.column}`,
+        dtype: 'int32',
+        shape: [m.stats.bucketOf.length],
+        data: m.stats.bucketOf,
+      });
+    });
     tables.push({
       nodeType: t.nodeType,
       temporal: t.temporal,
@@ -82,6 +98,12 @@ export async function saveModel(
       categorical: t.categorical.map((c) => ({ column: c.column, buckets: c.stats.buckets })),
       timestamps: t.timestamps,
       denseDim: t.denseDim,
+      text: t.text,
+      multicategorical: t.multicategorical.map((m) => ({
+        column: m.column,
+        buckets: m.stats.buckets,
+      })),
+      embedding: t.embedding,
     });
   }
   const header: ModelHeader = {
@@ -114,15 +136,17 @@ export async function saveModel(
 }
 
 /**
- * Loads a model saved by saveModel onto `graph` and `columns`. With `graphHash`, a model trained
- * on another graph definition is refused (TRAIN_CHECKPOINT_GRAPH_CHANGED).
+ * Loads a model saved by saveModel onto `graph`, `columns` and, for a model trained with extra
+ * columns, `extra` (readExtraColumns with the same text settings; TRAIN_EXTRA_COLUMN otherwise).
+ * With `graphHash`, a model trained on another graph definition is refused
+ * (TRAIN_CHECKPOINT_GRAPH_CHANGED).
  */
 export function loadModel(
   path: string,
   graph: GraphStore,
   columns: ColumnStore,
   backend: Backend,
-  options: { graphHash?: string } = {},
+  options: { graphHash?: string; extra?: ExtraColumns } = {},
 ): TrainedModel {
   const { meta, tensors } = loadCheckpoint(path, options);
   const header = meta.config as ModelHeader;
@@ -135,7 +159,7 @@ export function loadModel(
   const encoders: FeatureEncoders = {
     cutoff: BigInt(enc.cutoff),
     tables: new Map(
-      enc.tables.map((t) => [
+      enc.tables.map((t): [string, TableEncoder] => [
         t.nodeType,
         {
           ...t,
@@ -146,10 +170,20 @@ export function loadModel(
               buckets: c.buckets,
             },
           })),
+          text: t.text ?? [],
+          multicategorical: (t.multicategorical ?? []).map((m) => ({
+            column: m.column,
+            stats: {
+              bucketOf: Int32Array.from(tensor(`bag-buckets.${t.nodeType}.${m.column}`)),
+              buckets: m.buckets,
+            },
+          })),
+          embedding: t.embedding ?? [],
         },
       ]),
     ),
   };
+  checkExtraColumns(encoders, graph, options.extra);
   const values = new Map<string, Float32Array>();
   const rankValues = new Map<string, Float32Array>();
   for (const [name, t] of tensors) {
@@ -176,7 +210,15 @@ export function loadModel(
       try {
         requireAll(ranker.params.keys(), rankValues, 'ranker.');
         const seedType = header.schema.seedType;
-        head.ranking = rankingState(graph, columns, encoders, seedType, ranker, saved.k);
+        head.ranking = rankingState(
+          graph,
+          columns,
+          encoders,
+          seedType,
+          ranker,
+          saved.k,
+          options.extra,
+        );
       } catch (err) {
         ranker.dispose();
         throw err;
@@ -198,5 +240,6 @@ export function loadModel(
     header.visibleUntil === null ? undefined : BigInt(header.visibleUntil),
     head,
     header.strategy ?? 'uniform',
+    options.extra,
   );
 }

@@ -8,6 +8,7 @@ import { scope } from '../gnn/tensor.js';
 import type { ColumnStore } from '../store/column-store.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { assembleBatch, type HostBatch } from './batch.js';
+import type { ExtraColumns } from './extra-columns.js';
 import { encodeNodes, type EncodedNodes, type FeatureEncoders } from './features.js';
 import type { HeteroSage } from './hetero-sage.js';
 import { buildHistory, type InteractionHistory } from './history.js';
@@ -71,6 +72,7 @@ export function rankingState(
   seedType: string,
   head: RankingHead,
   k: number,
+  extra?: ExtraColumns,
 ): RankingState {
   const targetType = head.config.targetType;
   const count = graph.nodeType(targetType).count;
@@ -78,7 +80,9 @@ export function rankingState(
   const ids = Int32Array.from({ length: count }, (_, i) => i);
   // Item columns are encoded once, relative to the encoders' cutoff (fixed, so no anchor leaks).
   const reference = new BigInt64Array(count).fill(encoders.cutoff);
-  const items = encodeNodes(encoders.tables.get(targetType)!, columns, ids, itemTime, reference);
+  const enc = encoders.tables.get(targetType)!;
+  const table = extra?.tables.get(targetType);
+  const items = encodeNodes(enc, columns, ids, itemTime, reference, table);
   return {
     targetType,
     head,
@@ -128,6 +132,8 @@ export class TrainedModel {
     readonly head: TaskHead = {},
     /** How the sampler picks temporal neighbours (see SampleOptions.strategy). */
     readonly strategy: 'uniform' | 'last' = 'uniform',
+    /** The text, multicategorical and embedding columns the encoders read (readExtraColumns). */
+    readonly extra?: ExtraColumns,
   ) {}
 
   /** Classes of a multiclass or multilabel model (0 otherwise). */
@@ -150,16 +156,23 @@ export class TrainedModel {
   ): Promise<void> {
     for (let start = 0; start < set.entities.length; start += this.batchSize) {
       const end = Math.min(set.entities.length, start + this.batchSize);
-      const batch = await assembleBatch(this.graph, this.columns, this.encoders, {
+      const request = {
         seedType: this.net.schema.seedType,
         entities: set.entities.subarray(start, end),
         times: set.times.subarray(start, end),
         fanouts: this.fanouts,
         randomSeed: EVAL_SAMPLER_SEED,
-        streams: 'seed',
+        streams: 'seed' as const,
         visibleUntil: this.visibleUntil,
         strategy: this.strategy,
-      });
+      };
+      const batch = await assembleBatch(
+        this.graph,
+        this.columns,
+        this.encoders,
+        request,
+        this.extra,
+      );
       await fn(batch, start, end);
     }
   }

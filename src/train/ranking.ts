@@ -17,6 +17,8 @@ import { initValues } from '../gnn/init.js';
 import { add, concat, matmul, mul } from '../gnn/ops.js';
 import { Rng } from '../gnn/random.js';
 import { full, parameter, tensor, type Tensor } from '../gnn/tensor.js';
+import { embeddingBag, embeddingInit } from './hetero-sage.js';
+import { subsetBag } from './extra-encoders.js';
 import type { EncodedNodes } from './features.js';
 import { pastItems, type InteractionHistory } from './history.js';
 
@@ -28,6 +30,8 @@ export interface RankingConfig {
   /** The ranked table's encoded input: dense width and categorical bucket counts. */
   denseDim: number;
   buckets: number[];
+  /** Rows of each bag table (text, then multicategorical); absent in older files. */
+  bags?: number[];
   /** Recency feature exp(-(anchor - last interaction) / recencyMicros). */
   recencyMicros: number;
   /** Most candidate items per training step. */
@@ -77,6 +81,7 @@ export function subsetRows(all: EncodedNodes, ids: Int32Array, denseDim: number)
     rows: ids.length,
     dense,
     categories: all.categories.map((c) => Int32Array.from(ids, (id) => c[id]!)),
+    bags: all.bags.map((b) => subsetBag(b, ids)),
   };
 }
 
@@ -116,6 +121,9 @@ export class RankingHead {
       weight('rank.item.bias', config.items, 1, constant(config.items, 0));
       weight('rank.item.dense', config.denseDim, d, glorot(config.denseDim, d));
       config.buckets.forEach((b, j) => weight(`rank.item.cat${j}`, b, d, glorot(b, d)));
+      config.bags?.forEach((b, j) =>
+        weight(`rank.item.bag${j}`, b, d, () => embeddingInit(b, d, rng)),
+      );
       weight('rank.repeat.entity', d, 1, constant(d, 0));
       weight('rank.repeat.bias', 1, 1, constant(1, 1));
       weight('rank.repeat.item', config.items, 1, constant(config.items, 0));
@@ -145,6 +153,9 @@ export class RankingHead {
     );
     inputs.categories.forEach((ids, j) => {
       q = add(q, embedding(this.p(`rank.item.cat${j}`), ids));
+    });
+    inputs.bags.forEach((bag, j) => {
+      q = add(q, embeddingBag(this.p(`rank.item.bag${j}`), bag));
     });
     const onesB = full(bk, [b, 1], 1);
     const onesC = full(bk, [c, 1], 1);

@@ -13,6 +13,8 @@ import { raise } from '../errors/index.js';
 import type { ColumnStore } from '../store/column-store.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { assembleBatch } from './batch.js';
+import type { ExtraColumns } from './extra-columns.js';
+import { bagBuckets } from './extra-encoders.js';
 import { fitEncoders } from './features.js';
 import { HeteroSage, schemaOf, type ModelConfig } from './hetero-sage.js';
 import {
@@ -76,6 +78,11 @@ export interface TrainOptions {
   candidates?: number;
   /** Ranking: time scale of the recency of past interactions, days (default 30). */
   recencyDays?: number;
+  /**
+   * Text, multicategorical and embedding columns (readExtraColumns of the stage): encoded as
+   * embedding bags and projections. Absent: the model sees the column store's columns only.
+   */
+  extra?: ExtraColumns;
   onProgress?: (p: Progress) => void;
 }
 
@@ -222,7 +229,8 @@ export async function train(
     cutoff = tr.times[0]!;
     for (const t of tr.times) if (t > cutoff) cutoff = t;
   }
-  const encoders = fitEncoders(graph, columns, cutoff);
+  const extra = options.extra;
+  const encoders = fitEncoders(graph, columns, cutoff, { extra });
   const config: ModelConfig = {
     channels,
     layers: fanouts.length,
@@ -241,6 +249,7 @@ export async function train(
       channels,
       denseDim: enc.denseDim,
       buckets: enc.categorical.map((c) => c.stats.buckets),
+      bags: bagBuckets(enc),
       recencyMicros: (options.recencyDays ?? 30) * 86_400_000_000,
       candidates: options.candidates ?? 1024,
     };
@@ -262,7 +271,7 @@ export async function train(
         throw err;
       }
       // The history and item inputs do not depend on the weights: built once, shared.
-      shared ??= rankingState(graph, columns, encoders, options.seedType, ranker, k);
+      shared ??= rankingState(graph, columns, encoders, options.seedType, ranker, k, extra);
       head.ranking = { ...shared, head: ranker };
     }
     return new TrainedModel(
@@ -277,6 +286,7 @@ export async function train(
       options.visibleUntil,
       head,
       options.strategy ?? 'last',
+      extra,
     );
   };
   const model = build();
@@ -312,7 +322,7 @@ export async function train(
         negativeSeed: task === 'ranking' ? rng.nextU32() : 0,
       }));
       const fetch = (step: number) => {
-        const p = assembleBatch(graph, columns, encoders, {
+        const request = {
           seedType: options.seedType,
           entities: Int32Array.from(plan[step]!.idx, (i) => tr.entities[i]!),
           times: BigInt64Array.from(plan[step]!.idx, (i) => tr.times[i]!),
@@ -320,7 +330,8 @@ export async function train(
           randomSeed: plan[step]!.samplerSeed,
           visibleUntil: options.visibleUntil,
           strategy: options.strategy ?? 'last',
-        });
+        };
+        const p = assembleBatch(graph, columns, encoders, request, extra);
         // A failing step leaves its prefetch behind: mark it handled (awaiting still throws).
         p.catch(() => undefined);
         return p;
