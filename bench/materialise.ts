@@ -2,11 +2,15 @@
 // Materialisation benchmark: the W3 database of ../shared/benchmarks/peers.md (1,000,000
 // customers, 100,000 products, 20,000,000 transactions with two foreign keys and a timestamp),
 // written as Parquet by DuckDB, then materialised into a stage: rows per second and peak memory.
-// Then rel-f1 end to end (CSV files -> stores).
-// Usage: npx tsx bench/materialise.ts [--quick] [--memory-limit 1GB]
+// Then the stage is loaded into the graph and column stores in a fresh child process, so its peak
+// RSS is the load's alone (not DuckDB's), next to the bytes of the stores it builds. Then rel-f1
+// end to end (CSV files -> stores).
+// Usage: npx tsx bench/materialise.ts [--quick] [--memory-limit 1GB] [--keep DIR]
+//        npx tsx bench/materialise.ts --load-stage STAGE_DIR   (only the load, as JSON)
 import os from 'node:os';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -14,11 +18,18 @@ import { openDuckDb } from '../src/data/duckdb.js';
 import { inferGraph } from '../src/data/infer.js';
 import { readGraphFile } from '../src/data/graph-file.js';
 import { materialise } from '../src/data/materialise.js';
-import { loadStage } from '../src/data/load-store.js';
+import { loadStage, type LoadedStage } from '../src/data/load-store.js';
+import { openStage } from '../src/data/stage.js';
 import { quoteLiteral } from '../src/data/sql.js';
 import { machineLines } from './report.js';
 
 const quick = process.argv.includes('--quick');
+const argAfter = (flag: string) => {
+  const at = process.argv.indexOf(flag);
+  return at < 0 ? null : process.argv[at + 1];
+};
+/** Keep the W3 Parquet files and stage in this directory (reused by --load-stage runs). */
+const keepDir = argAfter('--keep');
 const limitAt = process.argv.indexOf('--memory-limit');
 /** DuckDB's memory limit for the W3 run; beyond it DuckDB spills sorts and joins to disk. */
 const memoryLimit = limitAt < 0 ? '1GB' : process.argv[limitAt + 1];
@@ -90,11 +101,74 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
-/** Peak resident memory of this process so far (Linux reports maxRSS in KiB). */
-const peakRss = () => process.resourceUsage().maxRSS * 1024;
+/**
+ * Peak resident memory of this process so far: VmHWM on Linux (maxRSS there survives exec, so
+ * a child would start at its parent's peak), maxRSS (KiB) elsewhere.
+ */
+const peakRss = () => {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm !== null) return Number(hwm[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+};
+
+/** What one load of a stage cost, measured in a process that did nothing else. */
+interface LoadResult {
+  seconds: number;
+  cpuSeconds: number;
+  /** Peak RSS before the load (runtime, addon, manifest) and at its end. */
+  rssBefore: number;
+  rssPeak: number;
+  /** Bytes of the built stores: graph CSRs and times, column buffers. */
+  storeBytes: number;
+}
+
+function storeBytes(loaded: LoadedStage): number {
+  const size = { float: 4, category: 4, timestamp: 8 } as const;
+  let bytes = loaded.graph.memory().totalBytes;
+  for (const t of loaded.columns.tables) {
+    for (const c of t.columns) bytes += t.count * (size[c.kind] + (c.hasValid ? 1 : 0));
+  }
+  return bytes;
+}
+
+/** Child mode: loads the stage in `dir` and prints a LoadResult as JSON. */
+async function loadOnly(dir: string): Promise<void> {
+  const stage = await openStage(dir);
+  const rssBefore = peakRss();
+  const t0 = performance.now();
+  const c0 = cpuSeconds();
+  const loaded = await loadStage(stage);
+  const result: LoadResult = {
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: cpuSeconds() - c0,
+    rssBefore,
+    rssPeak: peakRss(),
+    storeBytes: storeBytes(loaded),
+  };
+  loaded.graph.close();
+  loaded.columns.close();
+  console.log(JSON.stringify(result));
+}
+
+/** Loads the stage in `dir` in a fresh process (same runtime flags as this one). */
+function measureLoad(dir: string): LoadResult {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, [...process.execArgv, script, '--load-stage', dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (child.status !== 0) throw new Error(`the load process failed: ${child.stderr}`);
+  const lines = child.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as LoadResult;
+}
 
 async function w3(): Promise<void> {
-  const dir = await mkdtemp(join(os.tmpdir(), 'prequel-bench-w3-'));
+  const dir = keepDir ?? (await mkdtemp(join(os.tmpdir(), 'prequel-bench-w3-')));
+  await mkdir(dir, { recursive: true });
   try {
     const generated = await generate(dir);
     const rssBefore = peakRss();
@@ -150,21 +224,26 @@ async function w3(): Promise<void> {
       const rss = `${mib(rssBefore)} / ${mib(peakRss())}`;
       console.log(`| peak RSS before / after (process, DuckDB included) | ${rss} | |`);
       console.log(`| peak JS heap + array buffers during materialise | ${mib(heapPeak)} | |`);
-      const t2 = performance.now();
-      const loaded = await loadStage(stage);
-      const loadSeconds = (performance.now() - t2) / 1000;
-      const c3 = cpuSeconds();
-      loaded.graph.close();
-      loaded.columns.close();
+      const load = measureLoad(stage.dir);
       console.log(
-        `| load stage into graph + column store | ${fmt(loadSeconds)} s | ${fmt(c3 - c2)} |`,
+        `| load stage into graph + column store (own process) | ${fmt(load.seconds)} s | ` +
+          `${fmt(load.cpuSeconds)} |`,
       );
-      console.log(`| peak RSS after loading (whole run) | ${mib(peakRss())} | |`);
+      const perLoad = Math.round(W3.transactions / load.seconds).toLocaleString();
+      console.log(`| fact rows loaded per second (wall) | ${perLoad} | |`);
+      console.log(`| bytes of the built stores | ${mib(load.storeBytes)} | |`);
+      console.log(
+        `| load process peak RSS before / after loading | ${mib(load.rssBefore)} / ` +
+          `${mib(load.rssPeak)} | |`,
+      );
+      const over = load.rssPeak - load.rssBefore - load.storeBytes;
+      console.log(`| load peak RSS beyond runtime + stores | ${mib(over)} | |`);
+      if (keepDir !== null) console.log(`\nstage kept in ${stage.dir}`);
     } finally {
       await db.close();
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (keepDir === null) await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -204,6 +283,8 @@ async function f1(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const loadDir = argAfter('--load-stage');
+  if (loadDir !== null) return loadOnly(loadDir);
   console.log('# prequel materialisation benchmark');
   for (const line of machineLines()) console.log(line);
   console.log(

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "bindings/bindings.h"
+#include "columns/column_builder.h"
 #include "columns/column_files.h"
 #include "columns/column_store.h"
 #include "common/args.h"
@@ -268,6 +269,82 @@ Napi::Value ColumnsOpenSync(const Napi::CallbackInfo& info) {
   });
 }
 
+// The chunked load: declare the tables and columns, append every column chunk by chunk, then
+// finish into a store.
+Napi::Value ColumnsBuilderCreate(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    std::vector<ColumnTableDecl> decls;
+    Napi::Array tables = ArrayArg(info[0], "tables");
+    for (uint32_t t = 0; t < tables.Length(); ++t) {
+      std::string at = "tables[" + std::to_string(t) + "]";
+      Napi::Object obj = ObjectArg(tables.Get(t), at);
+      ColumnTableDecl decl;
+      decl.nodeType = StringArg(obj.Get("nodeType"), (at + ".nodeType").c_str());
+      decl.count = IntegerArg(obj.Get("count"), (at + ".count").c_str());
+      Napi::Array cols = ArrayArg(obj.Get("columns"), at + ".columns");
+      for (uint32_t c = 0; c < cols.Length(); ++c) {
+        std::string cat = at + ".columns[" + std::to_string(c) + "]";
+        Napi::Object co = ObjectArg(cols.Get(c), cat);
+        ColumnDecl cd;
+        cd.name = StringArg(co.Get("name"), (cat + ".name").c_str());
+        cd.kind = KindArg(co.Get("kind"), cat + ".kind");
+        decl.columns.push_back(std::move(cd));
+      }
+      decls.push_back(std::move(decl));
+    }
+    return WrapHandle(info.Env(), std::make_shared<ColumnBuilder>(decls));
+  });
+}
+
+// (builder, nodeType, column, values, validBits | null, bitOffset)
+Napi::Value ColumnsBuilderAppend(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    auto builder = UnwrapHandle<ColumnBuilder>(info.Env(), info[0], "builder");
+    int32_t t = builder->TableIndex(StringArg(info[1], "nodeType"), "nodeType");
+    int32_t c = builder->ColumnIndex(t, StringArg(info[2], "column"), "column");
+    ColumnChunk chunk;
+    ColumnKind kind = builder->Kind(t, c);
+    if (kind == ColumnKind::kFloat) {
+      auto v = TypedArrayArg<float>(info[3], "values");
+      chunk.values = v.data();
+      chunk.length = static_cast<int64_t>(v.size());
+    } else if (kind == ColumnKind::kCategory) {
+      auto v = TypedArrayArg<int32_t>(info[3], "values");
+      chunk.values = v.data();
+      chunk.length = static_cast<int64_t>(v.size());
+    } else {
+      auto v = TypedArrayArg<int64_t>(info[3], "values");
+      chunk.values = v.data();
+      chunk.length = static_cast<int64_t>(v.size());
+    }
+    if (Present(info[4])) {
+      auto bits = TypedArrayArg<uint8_t>(info[4], "validBits");
+      chunk.validBits = bits.data();
+      chunk.validBytes = static_cast<int64_t>(bits.size());
+      chunk.bitOffset = IntegerArg(info[5], "bitOffset");
+      if (chunk.bitOffset < 0) {
+        Fail("NATIVE_BAD_ARGUMENT", "bitOffset: expected >= 0, got ", chunk.bitOffset);
+      }
+    }
+    builder->Append(t, c, chunk);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value ColumnsBuilderFinish(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    auto builder = UnwrapHandle<ColumnBuilder>(info.Env(), info[0], "builder");
+    return WrapHandle(info.Env(), builder->Finish());
+  });
+}
+
+Napi::Value ColumnsBuilderClose(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    CloseHandle<ColumnBuilder>(info.Env(), info[0], "builder");
+    return info.Env().Undefined();
+  });
+}
+
 }  // namespace
 
 void InitColumnsBinding(Napi::Env env, Napi::Object exports) {
@@ -280,6 +357,14 @@ void InitColumnsBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("columnsSave", Napi::Function::New(env, ColumnsSave, "columnsSave"));
   exports.Set("columnsSaveSync", Napi::Function::New(env, ColumnsSaveSync, "columnsSaveSync"));
   exports.Set("columnsOpenSync", Napi::Function::New(env, ColumnsOpenSync, "columnsOpenSync"));
+  exports.Set("columnsBuilderCreate",
+              Napi::Function::New(env, ColumnsBuilderCreate, "columnsBuilderCreate"));
+  exports.Set("columnsBuilderAppend",
+              Napi::Function::New(env, ColumnsBuilderAppend, "columnsBuilderAppend"));
+  exports.Set("columnsBuilderFinish",
+              Napi::Function::New(env, ColumnsBuilderFinish, "columnsBuilderFinish"));
+  exports.Set("columnsBuilderClose",
+              Napi::Function::New(env, ColumnsBuilderClose, "columnsBuilderClose"));
 }
 
 }  // namespace prequel

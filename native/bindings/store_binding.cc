@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/handle.h"
 #include "common/parallel.h"
+#include "store/graph_builder.h"
 #include "store/graph_store.h"
 #include "store/store_files.h"
 
@@ -315,6 +316,87 @@ Napi::Value StoreOpenSync(const Napi::CallbackInfo& info) {
   });
 }
 
+// The chunked build: declare the types, give node times and every edge chunk twice (count,
+// then fill), then finish into a store.
+Napi::Value StoreBuilderCreate(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    Napi::Object def = ObjectArg(info[0], "definition");
+    std::vector<NodeTypeDecl> nodeTypes;
+    Napi::Array nodes = ArrayArg(Field(def, "nodeTypes"), "definition.nodeTypes");
+    for (uint32_t i = 0; i < nodes.Length(); ++i) {
+      std::string at = "nodeTypes[" + std::to_string(i) + "]";
+      Napi::Object n = ObjectArg(nodes.Get(i), at);
+      NodeTypeDecl decl;
+      decl.name = StringArg(Field(n, "name"), (at + ".name").c_str());
+      decl.count = IntegerArg(Field(n, "count"), (at + ".count").c_str());
+      decl.hasTime = Field(n, "hasTime").ToBoolean().Value();
+      nodeTypes.push_back(std::move(decl));
+    }
+    std::vector<EdgeTypeDecl> edgeTypes;
+    Napi::Array edges = ArrayArg(Field(def, "edgeTypes"), "definition.edgeTypes");
+    for (uint32_t i = 0; i < edges.Length(); ++i) {
+      std::string at = "edgeTypes[" + std::to_string(i) + "]";
+      Napi::Object e = ObjectArg(edges.Get(i), at);
+      EdgeTypeDecl decl;
+      decl.src = StringArg(Field(e, "src"), (at + ".src").c_str());
+      decl.relation = StringArg(Field(e, "relation"), (at + ".relation").c_str());
+      decl.dst = StringArg(Field(e, "dst"), (at + ".dst").c_str());
+      decl.hasTime = Field(e, "hasTime").ToBoolean().Value();
+      decl.keepEdgeIds = Field(e, "keepEdgeIds").ToBoolean().Value();
+      edgeTypes.push_back(std::move(decl));
+    }
+    auto builder = std::make_shared<GraphBuilder>(std::move(nodeTypes), std::move(edgeTypes),
+                                                  ThreadsArg(info[1]));
+    return WrapHandle(info.Env(), builder);
+  });
+}
+
+Napi::Value StoreBuilderNodeTime(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    auto builder = UnwrapHandle<GraphBuilder>(info.Env(), info[0], "builder");
+    int32_t t = builder->NodeTypeIndex(StringArg(info[1], "nodeType"), "nodeType");
+    builder->AppendNodeTime(t, TypedArrayArg<int64_t>(info[2], "time"));
+    return info.Env().Undefined();
+  });
+}
+
+// (builder, edgeType, srcIds, dstIds, time | null): one chunk of one pass.
+template <void (GraphBuilder::*Pass)(int32_t, const EdgeChunk&)>
+Napi::Value StoreBuilderPass(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    auto builder = UnwrapHandle<GraphBuilder>(info.Env(), info[0], "builder");
+    int32_t t = builder->EdgeTypeIndex(StringArg(info[1], "edgeType"), "edgeType");
+    EdgeChunk chunk;
+    chunk.srcIds = TypedArrayArg<int32_t>(info[2], "srcIds");
+    chunk.dstIds = TypedArrayArg<int32_t>(info[3], "dstIds");
+    if (Present(info[4])) {
+      chunk.time = TypedArrayArg<int64_t>(info[4], "time");
+      chunk.hasTime = true;
+    }
+    ((*builder).*Pass)(t, chunk);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value StoreBuilderFinish(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    auto builder = UnwrapHandle<GraphBuilder>(info.Env(), info[0], "builder");
+    builder->Seal();
+    return RunAsync<std::shared_ptr<GraphStore>>(
+        info.Env(), [builder] { return builder->Finish(); },
+        [](Napi::Env env, std::shared_ptr<GraphStore>& store) -> Napi::Value {
+          return WrapHandle(env, store);
+        });
+  });
+}
+
+Napi::Value StoreBuilderClose(const Napi::CallbackInfo& info) {
+  return Guard(info.Env(), [&]() -> Napi::Value {
+    CloseHandle<GraphBuilder>(info.Env(), info[0], "builder");
+    return info.Env().Undefined();
+  });
+}
+
 }  // namespace
 
 void InitStoreBinding(Napi::Env env, Napi::Object exports) {
@@ -330,6 +412,18 @@ void InitStoreBinding(Napi::Env env, Napi::Object exports) {
   exports.Set("storeSaveSync", Napi::Function::New(env, StoreSaveSync, "storeSaveSync"));
   exports.Set("storeOpenSync", Napi::Function::New(env, StoreOpenSync, "storeOpenSync"));
   exports.Set("storeChecksums", Napi::Function::New(env, StoreChecksums, "storeChecksums"));
+  exports.Set("storeBuilderCreate",
+              Napi::Function::New(env, StoreBuilderCreate, "storeBuilderCreate"));
+  exports.Set("storeBuilderNodeTime",
+              Napi::Function::New(env, StoreBuilderNodeTime, "storeBuilderNodeTime"));
+  exports.Set("storeBuilderCount", Napi::Function::New(env, StoreBuilderPass<&GraphBuilder::Count>,
+                                                       "storeBuilderCount"));
+  exports.Set("storeBuilderFill",
+              Napi::Function::New(env, StoreBuilderPass<&GraphBuilder::Fill>, "storeBuilderFill"));
+  exports.Set("storeBuilderFinish",
+              Napi::Function::New(env, StoreBuilderFinish, "storeBuilderFinish"));
+  exports.Set("storeBuilderClose",
+              Napi::Function::New(env, StoreBuilderClose, "storeBuilderClose"));
 }
 
 }  // namespace prequel

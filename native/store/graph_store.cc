@@ -7,74 +7,18 @@
 
 #include <algorithm>
 #include <atomic>
-#include <bit>
 #include <memory>
 #include <unordered_set>
 
 #include "common/error.h"
 #include "common/parallel.h"
+#include "store/neighbor_sort.h"
 
 namespace prequel {
 
 namespace {
 
 constexpr int64_t kGrain = 1 << 16;
-
-// One edge while it is being sorted into its neighbor list. The order (key time, source id,
-// edge id) is one unsigned 128-bit comparison: the key with its sign bit flipped on top, then
-// the two non-negative ids.
-struct SortEntry {
-  int64_t key;
-  int32_t src;
-  int32_t edge;
-  unsigned __int128 Order() const {
-    uint64_t hi = static_cast<uint64_t>(key) ^ (uint64_t{1} << 63);
-    uint64_t lo = (static_cast<uint64_t>(src) << 32) | static_cast<uint32_t>(edge);
-    return (static_cast<unsigned __int128>(hi) << 64) | lo;
-  }
-  bool operator<(const SortEntry& o) const { return Order() < o.Order(); }
-};
-
-// Sorts one neighbor list whose entries arrive in increasing edge id. Short lists use a
-// comparison sort; long ones an LSD radix sort (stable, so edge ids stay increasing within equal
-// (key, src)) over the bits of (key - min key, src) that vary, 8 bits a pass.
-void SortList(SortEntry* begin, SortEntry* end, std::vector<SortEntry>& scratch) {
-  constexpr int64_t kRadixMin = 256;
-  int64_t n = end - begin;
-  if (n < kRadixMin) {
-    std::sort(begin, end);
-    return;
-  }
-  int64_t minKey = begin->key, maxKey = begin->key;
-  int32_t maxSrc = 0;
-  for (SortEntry* x = begin; x < end; ++x) {
-    minKey = std::min(minKey, x->key);
-    maxKey = std::max(maxKey, x->key);
-    maxSrc = std::max(maxSrc, x->src);
-  }
-  int srcBits = std::bit_width(static_cast<uint32_t>(maxSrc));
-  int keyBits = std::bit_width(static_cast<uint64_t>(maxKey) - static_cast<uint64_t>(minKey));
-  if (keyBits + srcBits > 64) {
-    std::sort(begin, end);
-    return;
-  }
-  auto value = [&](const SortEntry& x) {
-    uint64_t k = static_cast<uint64_t>(x.key) - static_cast<uint64_t>(minKey);
-    return (srcBits == 0 ? k : (k << srcBits)) | static_cast<uint32_t>(x.src);
-  };
-  scratch.resize(n);
-  SortEntry* from = begin;
-  SortEntry* to = scratch.data();
-  for (int shift = 0; shift < keyBits + srcBits; shift += 8) {
-    int64_t count[257] = {0};
-    for (int64_t i = 0; i < n; ++i) ++count[((value(from[i]) >> shift) & 0xff) + 1];
-    if (count[((value(from[0]) >> shift) & 0xff) + 1] == n) continue;  // digit constant
-    for (int d = 0; d < 256; ++d) count[d + 1] += count[d];
-    for (int64_t i = 0; i < n; ++i) to[count[(value(from[i]) >> shift) & 0xff]++] = from[i];
-    std::swap(from, to);
-  }
-  if (from != begin) std::copy(from, from + n, begin);
-}
 
 void ValidateNodeType(const NodeTypeInput& n, int32_t index, int threads) {
   if (n.name.empty() || n.name.find("__") != std::string::npos) {

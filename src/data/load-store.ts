@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// Loads a stage into the native graph store and column store. Node and edge times are int64
-// microseconds since the epoch UTC; sampler seed times must use the same unit. A row of a
-// temporal table whose time is NULL gets the largest time, so it is never visible.
-import type { Vector } from 'apache-arrow';
-import { GraphStore } from '../store/graph-store.js';
-import { ColumnStore, type ColumnSpec, type ColumnTableSpec } from '../store/column-store.js';
-import type { EdgeTypeSpec, NodeTypeSpec } from '../store/graph-def.js';
-import { readStageFile, type Stage, type StageNodeTable } from './stage.js';
+// Loads a stage into the native graph store and column store, one record batch at a time: each
+// batch's arrays go straight into the stores' preallocated buffers, so peak memory is the stores
+// plus one batch, whatever the row count. Edge files are read twice (count, then fill; see
+// GraphStoreBuilder). Node and edge times are int64 microseconds since the epoch UTC; sampler
+// seed times must use the same unit. A row of a temporal table whose time is NULL gets the
+// largest time, so it is never visible.
+import { join } from 'node:path';
+import type { Data, RecordBatch, Vector } from 'apache-arrow';
+import type { GraphStore } from '../store/graph-store.js';
+import type { ColumnStore } from '../store/column-store.js';
+import { GraphStoreBuilder, type BuilderEdgeType } from '../store/graph-store-builder.js';
+import { ColumnStoreBuilder, type BuilderColumnTable } from '../store/column-store-builder.js';
+import { raise } from '../errors/index.js';
+import { readStageBatches, type Stage, type StageFeature, type StageNodeTable } from './stage.js';
 
 /** Time given to rows whose time is NULL: after every seed time, so never visible. */
 export const NEVER = 2n ** 63n - 1n;
@@ -18,47 +24,49 @@ export interface LoadedStage {
   skipped: Array<{ table: string; column: string; stype: string }>;
 }
 
-function times(vector: Vector | null): BigInt64Array | null {
-  if (vector === null) return null;
-  const out = vector.toArray() as BigInt64Array;
-  if (vector.nullCount === 0) return out;
-  let base = 0;
-  for (const data of vector.data) {
-    const bits = data.nullBitmap;
-    if (data.nullCount > 0 && bits !== undefined && bits.length > 0) {
-      for (let i = 0; i < data.length; i++) {
-        const bit = data.offset + i;
-        if (((bits[bit >>> 3] >>> (bit & 7)) & 1) === 0) out[base + i] = NEVER;
-      }
-    }
-    base += data.length;
-  }
-  return out;
-}
+const COLUMN_KIND = { float32: 'float', codes: 'category', micros: 'timestamp' } as const;
 
-function int32(vector: Vector | null, name: string): Int32Array {
-  if (vector === null) throw new RangeError(`stage edge file has no column ${name}`);
-  return vector.toArray() as Int32Array;
-}
-
-function columnsOf(
-  entry: StageNodeTable,
-  nodes: Awaited<ReturnType<typeof readStageFile>>,
-  skipped: LoadedStage['skipped'],
-): ColumnSpec[] {
-  const specs: ColumnSpec[] = [];
+/** The features the column store holds; the others are reported as skipped. */
+function storedFeatures(entry: StageNodeTable, skipped: LoadedStage['skipped']): StageFeature[] {
+  const stored: StageFeature[] = [];
   for (const feature of entry.features) {
-    const vector = nodes.getChild(feature.field);
-    if (vector === null) continue;
-    const name = feature.column;
-    if (feature.encoding === 'float32') specs.push({ name, kind: 'float', values: vector });
-    else if (feature.encoding === 'codes') specs.push({ name, kind: 'category', values: vector });
-    else if (feature.encoding === 'micros') specs.push({ name, kind: 'timestamp', values: vector });
+    if (feature.encoding in COLUMN_KIND) stored.push(feature);
     // Not yet: the column store holds float, category and timestamp columns only; text and list
     // features stay in the stage files for the encoders to read.
-    else skipped.push({ table: entry.name, column: name, stype: feature.stype });
+    else skipped.push({ table: entry.name, column: feature.column, stype: feature.stype });
   }
-  return specs;
+  return stored;
+}
+
+/** One column of one batch; a stage file without it is invalid. */
+function column(stage: Stage, file: string, batch: RecordBatch, name: string): Vector {
+  const vector = batch.getChild(name);
+  if (vector === null) {
+    raise('DATA_STAGE_INVALID', { path: join(stage.dir, file), reason: `no column ${name}` });
+  }
+  return vector;
+}
+
+/** The same as one Arrow data chunk (a record batch's column is one). */
+function field(stage: Stage, file: string, batch: RecordBatch, name: string): Data {
+  return column(stage, file, batch, name).data[0]!;
+}
+
+function int32(data: Data): Int32Array {
+  return (data.values as Int32Array).subarray(0, data.length);
+}
+
+/** A batch's times, NULL as NEVER (a copy only when the batch has nulls). */
+function times(data: Data): BigInt64Array {
+  const values = (data.values as BigInt64Array).subarray(0, data.length);
+  const bits = data.nullBitmap;
+  if (data.nullCount === 0 || bits === undefined || bits.length === 0) return values;
+  const out = values.slice();
+  for (let i = 0; i < data.length; i++) {
+    const bit = data.offset + i;
+    if (((bits[bit >>> 3] >>> (bit & 7)) & 1) === 0) out[i] = NEVER;
+  }
+  return out;
 }
 
 /** Builds the graph store and the column store of a stage. */
@@ -66,49 +74,76 @@ export async function loadStage(
   stage: Stage,
   options: { threads?: number } = {},
 ): Promise<LoadedStage> {
-  const nodeTypes: NodeTypeSpec[] = [];
-  const tables: ColumnTableSpec[] = [];
+  const { tables, edges } = stage.manifest;
   const skipped: LoadedStage['skipped'] = [];
-  for (const entry of stage.manifest.tables) {
-    const nodes = await readStageFile(stage, entry.file);
-    const time = entry.temporal ? times(nodes.getChild('__time')) : null;
-    nodeTypes.push({ name: entry.name, count: entry.rows, time });
-    tables.push({
-      nodeType: entry.name,
-      count: entry.rows,
-      columns: columnsOf(entry, nodes, skipped),
-    });
-  }
-  const edgeTypes: EdgeTypeSpec[] = [];
-  for (const edge of stage.manifest.edges) {
-    const file = await readStageFile(stage, edge.file);
-    const src = int32(file.getChild('src'), 'src');
-    const dst = int32(file.getChild('dst'), 'dst');
-    const time = edge.temporal ? times(file.getChild('time')) : null;
+  const features = tables.map((entry) => storedFeatures(entry, skipped));
+  const edgeTypes = edges.flatMap((edge): BuilderEdgeType[] => {
     const relation = `f2p_${edge.column}`;
-    edgeTypes.push({
-      src: edge.table,
-      relation,
-      dst: edge.references,
-      srcIds: src,
-      dstIds: dst,
-      time,
-    });
-    edgeTypes.push({
-      src: edge.references,
-      relation: `rev_${relation}`,
-      dst: edge.table,
-      srcIds: dst,
-      dstIds: src,
-      time,
-    });
-  }
-  const graph = await GraphStore.build({ nodeTypes, edgeTypes }, options);
+    const hasTime = edge.temporal;
+    return [
+      { src: edge.table, relation, dst: edge.references, hasTime },
+      { src: edge.references, relation: `rev_${relation}`, dst: edge.table, hasTime },
+    ];
+  });
+  const columnTables = tables.map((entry, t): BuilderColumnTable => ({
+    nodeType: entry.name,
+    count: entry.rows,
+    columns: features[t]!.map((f) => ({
+      name: f.column,
+      kind: COLUMN_KIND[f.encoding as keyof typeof COLUMN_KIND],
+    })),
+  }));
+
+  const graph = new GraphStoreBuilder(
+    {
+      nodeTypes: tables.map((t) => ({ name: t.name, count: t.rows, hasTime: t.temporal })),
+      edgeTypes,
+    },
+    options,
+  );
+  let columns: ColumnStoreBuilder | null = null;
   try {
-    const columns = ColumnStore.load(tables, options);
-    return { graph, columns, skipped };
-  } catch (err) {
+    columns = new ColumnStoreBuilder(columnTables);
+
+    // Node files: times into the graph store, features into the column store.
+    for (const [t, entry] of tables.entries()) {
+      for await (const batch of readStageBatches(stage, entry.file)) {
+        if (batch.numRows === 0) continue;
+        if (entry.temporal) {
+          graph.appendNodeTime(entry.name, times(field(stage, entry.file, batch, '__time')));
+        }
+        for (const f of features[t]!) {
+          columns.append(entry.name, f.column, column(stage, entry.file, batch, f.field));
+        }
+      }
+    }
+
+    // Edge files, twice: each batch feeds the forward and the reverse edge type.
+    const typeName = (x: BuilderEdgeType) => `${x.src}__${x.relation}__${x.dst}`;
+    for (const [e, edge] of edges.entries()) {
+      const forward = typeName(edgeTypes[2 * e]!);
+      const reverse = typeName(edgeTypes[2 * e + 1]!);
+      for (const pass of ['count', 'fill'] as const) {
+        for await (const batch of readStageBatches(stage, edge.file)) {
+          if (batch.numRows === 0) continue;
+          const src = int32(field(stage, edge.file, batch, 'src'));
+          const dst = int32(field(stage, edge.file, batch, 'dst'));
+          const time = edge.temporal ? times(field(stage, edge.file, batch, 'time')) : null;
+          graph[pass](forward, { srcIds: src, dstIds: dst, time });
+          graph[pass](reverse, { srcIds: dst, dstIds: src, time });
+        }
+      }
+    }
+
+    const store = await graph.finish();
+    try {
+      return { graph: store, columns: columns.finish(), skipped };
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+  } finally {
     graph.close();
-    throw err;
+    columns?.close();
   }
 }

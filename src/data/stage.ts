@@ -14,9 +14,9 @@
 // Each foreign key gives two edge types: forward (child -> parent) and reverse (parent ->
 // child), both from the same file with the same times. The stage is written to a temporary
 // directory and renamed into place when complete, so a stage directory with a manifest is whole.
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { RecordBatchReader, tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
 import type { GraphDef, SemanticType } from './graph-def.js';
 import type { ValidationReport } from './validate.js';
 import { raise } from '../errors/index.js';
@@ -110,6 +110,30 @@ export async function readStageFile(stage: Stage, file: string): Promise<Table> 
       path: join(stage.dir, file),
       reason: (err as Error).message,
     });
+  }
+}
+
+/**
+ * Reads one stage file record batch by record batch: each batch's bytes are read from disk when
+ * the batch is reached, so memory holds one batch, never the file.
+ */
+export async function* readStageBatches(stage: Stage, file: string): AsyncGenerator<RecordBatch> {
+  const path = join(stage.dir, file);
+  const invalid = (reason: string): never => raise('DATA_STAGE_INVALID', { path, reason });
+  const fail = (err: Error) => invalid(err.message);
+  const handle = await open(path).catch(fail);
+  try {
+    const reader = await RecordBatchReader.from(handle).catch(fail);
+    if (!reader.isFile()) invalid('not an Arrow IPC file');
+    const count = await reader.open().then((r) => r.numRecordBatches, fail);
+    for (let i = 0; i < count; i++) {
+      const batch = await Promise.resolve()
+        .then(() => reader.readRecordBatch(i))
+        .catch(fail);
+      yield batch ?? invalid(`record batch ${i} of ${count} is missing`);
+    }
+  } finally {
+    await handle.close();
   }
 }
 

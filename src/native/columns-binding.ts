@@ -7,6 +7,11 @@ export interface ColumnsHandle {
   readonly kind: 'column store';
 }
 
+/** A tagged native handle to a chunked column load (kind "column builder"). */
+export interface ColumnsBuilderHandle {
+  readonly kind: 'column builder';
+}
+
 export type RawColumnKind = 'float' | 'category' | 'timestamp';
 
 export type RawColumnInput =
@@ -73,6 +78,19 @@ export interface ColumnsBinding {
   columnsSave(columns: ColumnsHandle, dir: string): Promise<RawColumnFile[]>;
   columnsSaveSync(columns: ColumnsHandle, dir: string): RawColumnFile[];
   columnsOpenSync(dir: string, tables: RawColumnTableLayout[]): ColumnsHandle;
+  columnsBuilderCreate(
+    tables: { nodeType: string; count: number; columns: { name: string; kind: RawColumnKind }[] }[],
+  ): ColumnsBuilderHandle;
+  columnsBuilderAppend(
+    builder: ColumnsBuilderHandle,
+    nodeType: string,
+    column: string,
+    values: Float32Array | Int32Array | BigInt64Array,
+    validBits: Uint8Array | null,
+    bitOffset: number,
+  ): void;
+  columnsBuilderFinish(builder: ColumnsBuilderHandle): ColumnsHandle;
+  columnsBuilderClose(builder: ColumnsBuilderHandle): void;
 }
 
 /** Names of the entry points declared above, for the mirror check. */
@@ -85,4 +103,8 @@ export const columnsBindingNames: readonly string[] = [
   'columnsSave',
   'columnsSaveSync',
   'columnsOpenSync',
+  'columnsBuilderCreate',
+  'columnsBuilderAppend',
+  'columnsBuilderFinish',
+  'columnsBuilderClose',
 ];

@@ -7,6 +7,23 @@ export interface StoreHandle {
   readonly kind: 'graph store';
 }
 
+/** A tagged native handle to a chunked graph build (kind "graph builder"). */
+export interface StoreBuilderHandle {
+  readonly kind: 'graph builder';
+}
+
+/** The types of a chunked build; arrays arrive later, chunk by chunk. */
+export interface RawBuilderDefinition {
+  nodeTypes: { name: string; count: number; hasTime: boolean }[];
+  edgeTypes: {
+    src: string;
+    relation: string;
+    dst: string;
+    hasTime: boolean;
+    keepEdgeIds?: boolean;
+  }[];
+}
+
 export interface RawNodeTypeInput {
   name: string;
   count: number;
@@ -98,6 +115,24 @@ export interface StoreBinding {
   storeSaveSync(store: StoreHandle, dir: string): RawStoreFile[];
   storeOpenSync(layout: RawStoreLayout, checkEdges: boolean): StoreHandle;
   storeChecksums(store: StoreHandle): RawStoreFile[];
+  storeBuilderCreate(def: RawBuilderDefinition, threads?: number): StoreBuilderHandle;
+  storeBuilderNodeTime(builder: StoreBuilderHandle, nodeType: string, time: BigInt64Array): void;
+  storeBuilderCount(
+    builder: StoreBuilderHandle,
+    edgeType: string,
+    srcIds: Int32Array,
+    dstIds: Int32Array,
+    time: BigInt64Array | null,
+  ): void;
+  storeBuilderFill(
+    builder: StoreBuilderHandle,
+    edgeType: string,
+    srcIds: Int32Array,
+    dstIds: Int32Array,
+    time: BigInt64Array | null,
+  ): void;
+  storeBuilderFinish(builder: StoreBuilderHandle): Promise<StoreHandle>;
+  storeBuilderClose(builder: StoreBuilderHandle): void;
 }
 
 /** Names of the entry points declared above, for the mirror check. */
@@ -114,4 +149,10 @@ export const storeBindingNames: readonly string[] = [
   'storeSaveSync',
   'storeOpenSync',
   'storeChecksums',
+  'storeBuilderCreate',
+  'storeBuilderNodeTime',
+  'storeBuilderCount',
+  'storeBuilderFill',
+  'storeBuilderFinish',
+  'storeBuilderClose',
 ];

@@ -130,6 +130,11 @@ export class ColumnStore {
     return new ColumnStore(callNative(() => native().columnsLoadSync(raw, options.threads)));
   }
 
+  /** Wraps the handle of a store loaded natively elsewhere (ColumnStoreBuilder.finish). */
+  static fromHandle(handle: ColumnsHandle): ColumnStore {
+    return new ColumnStore(handle);
+  }
+
   /** Opens the columns/ subdirectory of the store directory `dir` by memory-mapping it. */
   static open(dir: string): ColumnStore {
     const sub = path.join(dir, COLUMNS_DIR);

@@ -115,6 +115,11 @@ export class GraphStore {
     return new GraphStore(callNative(() => native().storeBuildSync(raw, options.threads)));
   }
 
+  /** Wraps the handle of a store built natively elsewhere (GraphStoreBuilder.finish). */
+  static fromHandle(handle: StoreHandle): GraphStore {
+    return new GraphStore(handle);
+  }
+
   /**
    * Opens a saved store by memory-mapping its files: sizes are checked against the manifest,
    * rowptr and (unless `trusted`) every id against the counts.

@@ -29,4 +29,15 @@ export {
   type GatherBatch,
   type GatherOptions,
 } from './column-store.js';
+export {
+  GraphStoreBuilder,
+  type BuilderNodeType,
+  type BuilderEdgeType,
+  type EdgeChunk,
+} from './graph-store-builder.js';
+export {
+  ColumnStoreBuilder,
+  type BuilderColumnTable,
+  type ColumnChunk,
+} from './column-store-builder.js';
 export type { Int32Input, Int64Input, Float32Input } from './arrays.js';
