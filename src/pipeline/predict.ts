@@ -103,6 +103,7 @@ export class ModelSession {
       const fileMeta = meta.plan as ModelFileMeta;
       backend = await startBackend(fileMeta.settings);
       const model = loadModel(path, loaded.graph, loaded.columns, backend, {
+        extra: prepared.extra,
         graphHash: input.graph.contentHash,
       });
       remapCategories(model, fileMeta, prepared.stage);

@@ -20,6 +20,7 @@ import { WebGpuBackend } from '../gnn/webgpu/backend.js';
 import { renderReport, type ReportInput } from '../report/html.js';
 import { evaluate, horizonMicros, type Evaluation } from '../train/evaluate.js';
 import { entityIndex, queryLabels, type LabelOptions } from '../train/labels.js';
+import { readExtraColumns, type ExtraColumns } from '../train/extra-columns.js';
 import { saveModel } from '../train/model-file.js';
 import {
   train,
@@ -145,7 +146,7 @@ export async function prepareData(
   graph: GraphVersion,
   ctx: PipelineContext,
   threads: number,
-): Promise<{ stage: Stage; loaded: LoadedStage }> {
+): Promise<{ stage: Stage; loaded: LoadedStage; extra: ExtraColumns }> {
   ctx.progress?.(0.01, 'materialising the graph');
   const stage = await materialise(connector, graph.definition, {
     workspace: ctx.workspace,
@@ -155,7 +156,9 @@ export async function prepareData(
   ctx.log?.('info', `stage ${stage.manifest.hash.slice(0, 12)} ${how}`);
   checkCancelled(ctx);
   const loaded = await loadStage(stage, { threads });
-  return { stage, loaded };
+  // Text, multicategorical and embedding columns: read from the stage for their encoders.
+  const extra = await readExtraColumns(stage);
+  return { stage, loaded, extra };
 }
 
 /** Throws the cancellation error once the job's signal aborted. */
@@ -218,6 +221,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
       const t0 = performance.now();
       const span = 0.7 / configs.length;
       const result = await train(loaded.graph, loaded.columns, sets, {
+        extra: prepared.extra,
         backend,
         task,
         seedType: plan.entity.table,
