@@ -2,9 +2,9 @@
 // Schema inference: from the source's tables to a GraphDef, then the user's override on top.
 //
 // Rules (each overridable per table from the graph file or the API):
-// - Primary key: an integer or string column with no NULL and no repeated value, named `id`,
-//   `<table>Id` / `<table>_id` (table name singular or plural, case and underscores ignored);
-//   failing that, the first column when its name reads as a key (`...Id`, `..._id`) and it is
+// - Primary key: an integer or string column named `id`, `<table>Id` / `<table>_id` (table name
+//   singular or plural, case and underscores ignored), preferring one with no NULL and no
+//   repeated value (a named key with repeats stays the key and fails validation); failing that, the first column when its name reads as a key (`...Id`, `..._id`) and it is
 //   unique and non-NULL and not named after another table. Otherwise there is no primary key.
 // - Foreign key: a column whose name reads as a key and is not its own table's primary key,
 //   referencing table P when its name equals P's key name, or `<P>Id` (singular or plural), or
@@ -76,9 +76,13 @@ function inferPrimaryKey(table: string, profile: TableProfile, others: string[][
     keyPhysical(c.physical) &&
     (profile.rows === 0 || (c.nonNull === profile.rows && c.distinct === profile.rows));
   const names = tableNames(table, profile.source).map((n) => `${n}id`);
-  const named = profile.columns.find(
-    (c) => unique(c) && (norm(c.name) === 'id' || names.includes(norm(c.name))),
-  );
+  // A column named as this table's key is its key even with repeated or NULL values: the
+  // validation then reports them (DATA_PK_DUPLICATE names the value) instead of the key
+  // silently vanishing and its column being read as a link.
+  const isNamed = (c: ColumnProfile) => norm(c.name) === 'id' || names.includes(norm(c.name));
+  const named =
+    profile.columns.find((c) => unique(c) && isNamed(c)) ??
+    profile.columns.find((c) => keyPhysical(c.physical) && isNamed(c));
   if (named !== undefined) return named.name;
   // A first column named after another table (`originAirportId`) is a link, not this table's key.
   const first = profile.columns[0];

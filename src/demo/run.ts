@@ -8,7 +8,8 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { JobEventListener } from '../control/jobs/events.js';
 import type { ModelRecord, PredictionFormat } from '../control/metadata/models.js';
-import { raise } from '../errors/index.js';
+import { ERRORS, prequelError, raise } from '../errors/index.js';
+import type { JobRecord } from '../control/metadata/jobs.js';
 import type { StoredModelMetrics } from '../pipeline/jobs/kinds.js';
 import type { RunMode } from '../pipeline/settings.js';
 import { Prequel } from '../prequel.js';
@@ -129,6 +130,16 @@ export async function runDemo(options: DemoRunOptions = {}): Promise<DemoResult>
   }
 }
 
+/** A failed or cancelled job's error, raised again with its own code (e.g. too little data). */
+function jobFailure(job: JobRecord): Error {
+  const error = job.error;
+  if (job.state === 'cancelled') return prequelError('CONTROL_JOB_CANCELLED', {});
+  if (error !== null && ERRORS[error.code] !== undefined) {
+    return prequelError(error.code, error.details as Record<string, never>);
+  }
+  return prequelError('CONTROL_JOB_CRASHED', { id: job.id, reason: error?.message ?? job.state });
+}
+
 async function runQuery(
   prequel: Prequel,
   source: string,
@@ -146,9 +157,7 @@ async function runQuery(
     options: { mode: options.mode ?? 'normal', ...options.options },
   });
   const trained = await prequel.waitForJob(job.id, { timeoutMs: 30 * 60_000 });
-  if (trained.state !== 'succeeded') {
-    throw new Error(`training ${q.name} ${trained.state}: ${trained.error?.message ?? ''}`);
-  }
+  if (trained.state !== 'succeeded') throw jobFailure(trained);
   const modelId = (trained.result as { modelId: string }).modelId;
   const model = await prequel.getModel(modelId);
   const metrics = model.metrics as unknown as StoredModelMetrics;
@@ -158,9 +167,7 @@ async function runQuery(
 
   const predictJob = await prequel.predict({ model: modelId, formats: FORMATS });
   const predicted = await prequel.waitForJob(predictJob.id, { timeoutMs: 30 * 60_000 });
-  if (predicted.state !== 'succeeded') {
-    throw new Error(`predicting ${q.name} ${predicted.state}: ${predicted.error?.message ?? ''}`);
-  }
+  if (predicted.state !== 'succeeded') throw jobFailure(predicted);
   const setId = (predicted.result as { predictionSetId: string }).predictionSetId;
   const set = await prequel.getPredictionSet(setId);
   await mkdir(join(dir, 'predictions'), { recursive: true });

@@ -125,6 +125,12 @@ export const controlErrors = defineErrors({
       '{count} of the given ids are not rows of {table} (first: {examples}); give primary key ' +
       'values of {table}',
   },
+  CONTROL_ENTITIES_AFTER_ANCHOR: {
+    status: 400,
+    message:
+      '{count} of the given {table} rows were created after the anchor time {anchorTime} ' +
+      '(first: {examples}); predict at a later anchor time, or leave these ids out',
+  },
   CONTROL_TASK_UNSUPPORTED: {
     status: 422,
     message: 'the trainer cannot learn a {task} task yet; {hint}',

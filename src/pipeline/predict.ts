@@ -168,6 +168,20 @@ export class ModelSession {
       });
     }
     const entities = Int32Array.from(ids, (id) => this.index.get(id)!);
+    // An entity created after the anchor did not exist then: nothing to predict (batch
+    // predictions leave it out the same way).
+    const created = this.model.graph.nodeTime(this.meta.entity.table);
+    if (created !== null) {
+      const later = ids.filter((_, i) => created[entities[i]!]! > anchor);
+      if (later.length > 0) {
+        raise('CONTROL_ENTITIES_AFTER_ANCHOR', {
+          count: later.length,
+          table: this.meta.entity.table,
+          anchorTime: new Date(Number(anchor / 1000n)).toISOString(),
+          examples: later.slice(0, 5).join(', '),
+        });
+      }
+    }
     const times = new BigInt64Array(ids.length).fill(anchor);
     const set = { entities, times };
     const task = this.meta.task;
@@ -265,7 +279,8 @@ export async function runPrediction(
     for (let start = 0; start < ids.length; start += batch) {
       checkCancelled(ctx);
       rows.push(...(await session.predict(ids.slice(start, start + batch), anchor)));
-      ctx.progress?.(0.4 + (0.5 * (start + batch)) / Math.max(1, ids.length), 'predicting');
+      const done = Math.min(ids.length, start + batch) / Math.max(1, ids.length);
+      ctx.progress?.(0.4 + 0.5 * done, 'predicting');
     }
     ctx.progress?.(0.92, 'writing predictions');
     const files: PredictionFile[] = [];
@@ -323,19 +338,35 @@ function keyText(c: ResultColumn, i: number): string | null {
 
 /** Entity ids from an uploaded file: a CSV with one column (header optional) or Arrow IPC. */
 export async function readIds(path: string, format: 'csv' | 'arrow'): Promise<string[]> {
+  const invalid = (expected: string, received: string): never =>
+    raise('CONTROL_INVALID_ARGUMENT', { name: 'ids', expected, received });
+  let ids: string[];
   if (format === 'arrow') {
-    const table = tableFromIPC(await readFile(path));
+    let table: ReturnType<typeof tableFromIPC>;
+    try {
+      table = tableFromIPC(await readFile(path));
+    } catch (err) {
+      return invalid('an Arrow IPC stream or file', `unreadable bytes (${(err as Error).message})`);
+    }
     const column = table.getChildAt(0);
-    if (column === null)
-      raise('CONTROL_INVALID_ARGUMENT', {
-        name: 'ids',
-        expected: 'an Arrow stream with one column',
-        received: 'no columns',
-      });
-    return Array.from({ length: column.length }, (_, i) => String(column.get(i)));
+    if (column === null || table.numCols !== 1) {
+      return invalid('an Arrow stream with one column', `${table.numCols} columns`);
+    }
+    ids = Array.from({ length: column.length }, (_, i) => String(column.get(i)));
+  } else {
+    const lines = (await readFile(path, 'utf8')).split(/\r?\n/).map((l) => l.trim());
+    ids = [];
+    for (const [n, line] of lines.entries()) {
+      if (line === '') continue;
+      const unquoted = line.replace(/^"(.*)"$/, '$1');
+      if (unquoted === line && /[,;\t]/.test(line)) {
+        invalid('a CSV file with one column of entity keys', `line ${n + 1}: ${line.slice(0, 60)}`);
+      }
+      ids.push(unquoted);
+    }
   }
-  const lines = (await readFile(path, 'utf8')).split(/\r?\n/).map((l) => l.trim());
-  return lines.filter((l) => l !== '').map((l) => l.replace(/^"(.*)"$/, '$1'));
+  if (ids.length === 0) invalid('at least one entity key', 'an empty file');
+  return ids;
 }
 
 /** A prediction file's columns: names, DuckDB types and values (strings or numbers). */

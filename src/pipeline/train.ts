@@ -482,7 +482,7 @@ function reportInput(
       : `${formatTimestamp(step.first)} .. ${formatTimestamp(step.last)}`;
   const horizon = (planToJson(plan).target as { horizon: string | null }).horizon;
   return {
-    title: `prequel model: ${plan.entity.table}`,
+    title: `${plan.target.text} for each ${plan.entity.table}`,
     query,
     task: m.task,
     createdAt: new Date(),

@@ -13,10 +13,12 @@ import {
 import { GraphStore } from '../../src/store/graph-store.js';
 import {
   buildStore,
+  chooseLast,
   digest,
   mediumGraph,
   plain,
   prng,
+  referenceSample,
   withStore,
   type RefGraph,
 } from './reference.js';
@@ -134,5 +136,40 @@ describe('batch dedup scratch reuse', () => {
         expect(plain(sampleSync(store, options))).toEqual(expected(far));
       });
     }
+  });
+
+  it('forgets every node of a request, whether few (one by one) or many (whole bitmap)', () => {
+    // 4,096 x nodes: y0 reaches 3 of them (cleared bit by bit), y1 reaches 300 (bitmap cleared).
+    const many = Array.from({ length: 300 }, (_, i) => i * 13);
+    const g: RefGraph = {
+      nodeTypes: [
+        { name: 'x', count: 4096, time: null },
+        { name: 'y', count: 2, time: null },
+      ],
+      edgeTypes: [
+        {
+          src: 'x',
+          relation: 'r',
+          dst: 'y',
+          srcIds: [5, 700, 4000, ...many],
+          dstIds: [0, 0, 0, ...many.map(() => 1)],
+          time: null,
+        },
+      ],
+    };
+    withStore(g, (store) => {
+      for (const seeds of [[0], [1], [0], [0, 1], [1, 0], [1]]) {
+        const s = sampleSync(store, { seedType: 'y', seeds, fanouts: [-1, 2], dedup: 'batch' });
+        const ref = referenceSample(g, {
+          seedType: 'y',
+          seeds,
+          seedTimes: null,
+          fanouts: [[-1, 2]],
+          dedup: 'batch',
+          choose: chooseLast,
+        });
+        expect(plain(s)).toEqual(ref);
+      }
+    });
   });
 });

@@ -43,7 +43,16 @@ export function registerDemoCommand(program: Command): void {
       'output directory (data, workspace, reports, predictions)',
       'prequel-demo',
     )
-    .option('--customers <n>', 'customers to generate', positiveInteger('--customers'), 3000)
+    .option(
+      '--customers <n>',
+      'customers to generate (at least 100: fewer leave splits without examples)',
+      (value: string) => {
+        const n = positiveInteger('--customers')(value);
+        if (n < 100) throw new InvalidArgumentError(`--customers must be at least 100, got ${n}`);
+        return n;
+      },
+      3000,
+    )
     .option(
       '--mode <mode>',
       `run mode: ${RUN_MODES.join(', ')}`,

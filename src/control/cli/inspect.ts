@@ -8,6 +8,7 @@ import { inferGraph } from '../../data/infer.js';
 import { readGraphFile, writeGraphFile } from '../../data/graph-file.js';
 import { validateGraph, type ValidationReport } from '../../data/validate.js';
 import type { GraphDef } from '../../data/graph-def.js';
+import { raise } from '../../errors/index.js';
 import { fileOptionsFrom, withFileOptions } from './source-options.js';
 
 export interface InspectOptions {
@@ -114,5 +115,14 @@ export function registerInspect(
       files,
     });
     write(result.output);
+    // The graph file is written either way, for the user to fix; errors still fail the command.
+    const first = result.report.issues.find((i) => i.severity === 'error');
+    if (first !== undefined) {
+      const where = first.column === undefined ? first.table : `${first.table}.${first.column}`;
+      raise('DATA_VALIDATION_FAILED', {
+        count: result.report.errors,
+        first: `${first.code} ${where}: ${first.message}`,
+      });
+    }
   });
 }

@@ -33,7 +33,8 @@ function serialiseError(err: unknown): Extract<WorkerMessage, { type: 'error' }>
   return {
     code: 'CONTROL_JOB_CRASHED',
     message: `job ${input.jobId} failed: ${e?.message ?? String(err)}`,
-    details: { id: input.jobId, reason: e?.message ?? String(err), stack: e?.stack ?? null },
+    // The stack goes to the job's log (for `prequel jobs show`), not into the error a client sees.
+    details: { id: input.jobId, reason: e?.message ?? String(err) },
   };
 }
 
@@ -62,4 +63,9 @@ async function runJob(): Promise<void> {
   post({ type: 'done', result: result === undefined ? null : result });
 }
 
-runJob().catch((err: unknown) => post({ type: 'error', error: serialiseError(err) }));
+runJob().catch((err: unknown) => {
+  if (!(err instanceof PrequelError) && err instanceof Error && err.stack !== undefined) {
+    post({ type: 'log', level: 'error', message: err.stack });
+  }
+  post({ type: 'error', error: serialiseError(err) });
+});

@@ -23,7 +23,7 @@ export const PIPELINE_JOB_KINDS: readonly JobKindDef[] = [
       const params = job.params as TrainJobParams;
       const entity = (out.plan.entity as { table: string }).table;
       const model = metadata.models.create({
-        name: `${params.source.name}.${entity}.${out.metrics.task}`,
+        name: `${params.source.name}.${entity}.${out.metrics.task}.q${params.queryId}`,
         sourceId: BigInt(params.source.id),
         queryId: BigInt(params.queryId),
         graphId: BigInt(params.graph.id),
