@@ -6,6 +6,7 @@
 // set by a request is cleared by Forget before the object is reused.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -62,10 +63,27 @@ class BatchDedup {
     return d.ref[id] = make();
   }
 
-  // Clears the bit of (type, id), set by this request.
-  void Forget(int32_t type, int32_t id) {
+  // The bitmap and reference array of a type that uses them (nulls for a type using the map), for
+  // loops that test the bits themselves; a reference is valid where its bit is set.
+  uint64_t* Bits(int32_t type) {
+    return dense_[type].ref ? dense_[type].seen.data() : nullptr;
+  }
+  uint32_t* Refs(int32_t type) {
+    return dense_[type].ref.get();
+  }
+
+  // Clears the bits of `ids` of `type`, set by this request: one by one, or the whole bitmap
+  // when the ids are many (random single-bit writes cost more than a sequential fill).
+  void Forget(int32_t type, const int32_t* ids, size_t n) {
     Dense& d = dense_[type];
-    if (d.ref) d.seen[static_cast<size_t>(id) >> 6] &= ~(uint64_t{1} << (id & 63));
+    if (!d.ref) return;
+    if (n * 8 >= d.seen.size()) {
+      std::fill(d.seen.begin(), d.seen.end(), 0);
+      return;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      d.seen[static_cast<size_t>(ids[i]) >> 6] &= ~(uint64_t{1} << (ids[i] & 63));
+    }
   }
 
  private:

@@ -82,8 +82,10 @@ void ReleasePartials(std::vector<Partial>&& partials);
 SampleResult MergePartials(const GraphView& view, const SampleRequest& request,
                            std::vector<Partial>& partials);
 
-// The two sampling modes; each returns its partials in seed order.
+// Disjoint-tree sampling: returns its partials in seed order, for MergePartials.
 std::vector<Partial> SampleTrees(const GraphView& view, const SampleRequest& request);
-std::vector<Partial> SampleBatch(const GraphView& view, const SampleRequest& request);
+
+// Batch-dedup sampling: writes the output layout directly (see batch_sampler.cc).
+SampleResult SampleBatch(const GraphView& view, const SampleRequest& request);
 
 }  // namespace prequel

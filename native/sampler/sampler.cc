@@ -224,8 +224,8 @@ void ReleasePartials(std::vector<Partial>&& partials) {
 
 SampleResult Sample(const GraphView& view, const SampleRequest& request) {
   ValidateRequest(view, request);
-  std::vector<Partial> partials =
-      request.dedup == Dedup::kBatch ? SampleBatch(view, request) : SampleTrees(view, request);
+  if (request.dedup == Dedup::kBatch) return SampleBatch(view, request);
+  std::vector<Partial> partials = SampleTrees(view, request);
   SampleResult result = MergePartials(view, request, partials);
   ReleasePartials(std::move(partials));
   return result;

@@ -37,14 +37,36 @@ function storeAt(dir: string): GraphStore {
   return store;
 }
 
-function buffersOf(result: RawSampleResult): ArrayBuffer[] {
-  const arrays = [
-    ...result.nodes.flatMap((n) => [n.ids, n.batch, n.time, n.perHop]),
-    ...result.edges.flatMap((e) => [e.src, e.dst, e.edgeIds, e.perHop]),
-  ];
-  const buffers = new Set<ArrayBuffer>();
-  for (const a of arrays) if (a !== null && a.byteLength > 0) buffers.add(a.buffer as ArrayBuffer);
-  return [...buffers];
+/**
+ * The result with every array copied into memory the JS engine owns, and those buffers. The
+ * native arrays live in addon memory that a message can only copy, on both sides and with fresh
+ * pages each time; one copy here makes the transfer a move, and the native memory is recycled as
+ * soon as this thread drops it.
+ */
+function transferable(raw: RawSampleResult): { result: RawSampleResult; buffers: ArrayBuffer[] } {
+  const buffers: ArrayBuffer[] = [];
+  const own = <T extends Int32Array | BigInt64Array>(a: T): T => {
+    const copy = a.slice() as T;
+    if (copy.byteLength > 0) buffers.push(copy.buffer as ArrayBuffer);
+    return copy;
+  };
+  const result: RawSampleResult = {
+    nodes: raw.nodes.map((n) => ({
+      type: n.type,
+      ids: own(n.ids),
+      batch: own(n.batch),
+      time: n.time === null ? null : own(n.time),
+      perHop: own(n.perHop),
+    })),
+    edges: raw.edges.map((e) => ({
+      type: e.type,
+      src: own(e.src),
+      dst: own(e.dst),
+      edgeIds: e.edgeIds === null ? null : own(e.edgeIds),
+      perHop: own(e.perHop),
+    })),
+  };
+  return { result, buffers };
 }
 
 function failure(err: unknown): SampleTaskResult {
@@ -79,12 +101,13 @@ export default function sampleTask(task: SampleTask | OpenTask): unknown {
   if ('open' in task) return openTask(task);
   try {
     const store = storeAt(task.storeDir);
-    const result = native().samplerSampleSync(store.handle, task.request);
+    const { result, buffers } = transferable(
+      native().samplerSampleSync(store.handle, task.request),
+    );
     const value: SampleTaskResult = { ok: true, result };
-    const transfer = buffersOf(result);
     return move({
       get [transferableSymbol]() {
-        return transfer;
+        return buffers;
       },
       get [valueSymbol]() {
         return value;
