@@ -115,6 +115,14 @@ describe('inspect', () => {
     expect(r.stderr).toMatch(/DATA_PK_DUPLICATE users\.user_id/);
   });
 
+  it('writes an error as JSON on stderr under --json', async () => {
+    const r = await cli('models', 'show', '999', '-w', join(dir, 'ws'), '--json');
+    expect(r.code).toBe(EXIT_USER_ERROR);
+    expect(JSON.parse(r.stderr)).toMatchObject({
+      error: { code: 'CONTROL_MODEL_NOT_FOUND', message: 'no model 999' },
+    });
+  });
+
   it('refuses a demo too small to have examples in every split, as a user error', async () => {
     const r = await cli('demo', '--dir', join(dir, 'tiny'), '--customers', '5');
     expect(r.code).toBe(EXIT_USER_ERROR);

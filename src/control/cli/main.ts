@@ -62,6 +62,19 @@ function systemError(err: unknown): { code: string; message: string } | null {
 /** Runs the CLI on `argv` and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // With --json, an error is one JSON object on stderr ({"error": {code, message, ...}}).
+  const json = argv.includes('--json');
+  const fail = (code: string, message: string, extra: Record<string, unknown> = {}) => {
+    if (json) {
+      const body = { error: { code, message, ...extra } };
+      const text = JSON.stringify(body, (_k, v: unknown) =>
+        typeof v === 'bigint' ? v.toString() : v,
+      );
+      process.stderr.write(`${text}\n`);
+    } else {
+      process.stderr.write(`error [${code}]: ${message}\n`);
+    }
+  };
   try {
     await program.parseAsync(argv);
     return EXIT_OK;
@@ -70,19 +83,23 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT_OK : EXIT_USER_ERROR;
     }
     if (err instanceof PqlDiagnostics) {
-      process.stderr.write(`error [${err.code}]: the query has errors\n`);
-      for (const d of err.diagnostics) {
-        process.stderr.write(`  ${d.severity} [${d.code}] ${d.message}\n`);
+      if (json) {
+        fail(err.code, err.message, { diagnostics: err.diagnostics });
+      } else {
+        process.stderr.write(`error [${err.code}]: the query has errors\n`);
+        for (const d of err.diagnostics) {
+          process.stderr.write(`  ${d.severity} [${d.code}] ${d.message}\n`);
+        }
       }
       return EXIT_USER_ERROR;
     }
     if (err instanceof PrequelError) {
-      process.stderr.write(`error [${err.code}]: ${err.message}\n`);
+      fail(err.code, err.message);
       return err.status < 500 ? EXIT_USER_ERROR : EXIT_INTERNAL;
     }
     const system = systemError(err);
     if (system !== null) {
-      process.stderr.write(`error [${system.code}]: ${system.message}\n`);
+      fail(system.code, system.message);
       return EXIT_USER_ERROR;
     }
     process.stderr.write(`internal error: ${(err as Error)?.stack ?? String(err)}\n`);
