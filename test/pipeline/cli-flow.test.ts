@@ -99,7 +99,9 @@ describe('prequel train, predict and models', () => {
     expect(await run('models', '--json')).toBe(EXIT_OK);
     expect(JSON.parse(stdout)).toHaveLength(2);
     expect(await run('models')).toBe(EXIT_OK);
-    expect(stdout).toMatch(new RegExp(`^${modelId}\\s+shop\\.users\\.binary\\s+auroc`, 'm'));
+    expect(stdout).toMatch(
+      new RegExp(`^${modelId}\\s+shop\\.users\\.binary\\.q\\d+\\s+auroc`, 'm'),
+    );
     expect(await run('models', 'show', modelId)).toBe(EXIT_OK);
     expect(stdout).toContain(SHOP_QUERY);
     expect(await run('models', 'show', '999')).toBe(EXIT_USER_ERROR);
