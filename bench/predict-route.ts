@@ -76,11 +76,15 @@ async function main(): Promise<void> {
       throw new Error(`training failed: ${JSON.stringify(done.error)}`);
     const model = (done.result as { modelId: string }).modelId;
     const trainSeconds = (performance.now() - t0) / 1000;
+    // Customers who had signed up by the anchor time (a prediction for a later one is refused).
+    const anchor = Date.parse(WORKLOAD.anchorTime);
     const ids = readFileSync(join(data, 'customers.csv'), 'utf8')
       .trim()
       .split('\n')
       .slice(1)
-      .map((line) => line.split(',')[0]!);
+      .map((line) => line.split(','))
+      .filter((cells) => Date.parse(`${cells[1]!.replace(' ', 'T')}Z`) <= anchor)
+      .map((cells) => cells[0]!);
 
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const { token } = await prequel.createToken('bench');
