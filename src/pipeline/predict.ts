@@ -10,7 +10,7 @@ import type { GraphVersion } from '../control/metadata/graphs.js';
 import type { ModelRecord, PredictionFile, PredictionFormat } from '../control/metadata/models.js';
 import type { SourceRecord } from '../control/metadata/sources.js';
 import { compilePlan, readTimeRange, type QueryPlan } from '../control/pql/index.js';
-import type { Connector, ResultColumn } from '../data/connector.js';
+import type { Connector } from '../data/connector.js';
 import { openDuckDb } from '../data/duckdb.js';
 import { SnowflakeConnector, type WriteColumn } from '../data/snowflake/connector.js';
 import { quoteLiteral } from '../data/sql.js';
@@ -19,7 +19,7 @@ import type { Stage } from '../data/stage.js';
 import { raise } from '../errors/index.js';
 import type { Backend } from '../gnn/backend.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
-import { entityIndex } from '../train/labels.js';
+import { entityIndex, keyAt } from '../train/labels.js';
 import { loadModel } from '../train/model-file.js';
 import type { TrainedModel } from '../train/trainer.js';
 import type { ArtifactRef } from '../workspace/artifacts.js';
@@ -316,24 +316,10 @@ async function eligibleEntities(connector: Connector, plan: QueryPlan): Promise<
   if (column === undefined) throw new Error('the prediction SQL returned no entity_id column');
   const ids: string[] = [];
   for (let i = 0; i < result.rows; i++) {
-    const key = keyText(column, i);
+    const key = keyAt(column, i);
     if (key !== null) ids.push(key);
   }
   return ids;
-}
-
-function keyText(c: ResultColumn, i: number): string | null {
-  if (c.valid !== null && !c.valid[i]) return null;
-  switch (c.kind) {
-    case 'int':
-    case 'bigint':
-    case 'float':
-      return String(c.values[i]);
-    case 'string':
-      return c.dictionary[c.codes[i]!]!;
-    default:
-      return null;
-  }
 }
 
 /** Entity ids from an uploaded file: a CSV with one column (header optional) or Arrow IPC. */

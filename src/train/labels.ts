@@ -39,7 +39,8 @@ function column(columns: ResultColumn[], name: string, split: string): ResultCol
   return c;
 }
 
-function keyAt(c: ResultColumn, i: number): string | null {
+/** Row i of a key column as text (the form entity and item indexes use); null for NULL. */
+export function keyAt(c: ResultColumn, i: number): string | null {
   if (c.valid !== null && !c.valid[i]) return null;
   switch (c.kind) {
     case 'int':
