@@ -10,7 +10,8 @@ import { planToJson } from '../control/pql/explain.js';
 import { compilePlan, readTimeRange, type QueryPlan } from '../control/pql/index.js';
 import { formatTimestamp } from '../control/pql/time.js';
 import type { Connector } from '../data/connector.js';
-import { loadStage, type LoadedStage } from '../data/load-store.js';
+import { loadStage, stageStoreDir, type LoadedStage } from '../data/load-store.js';
+import { SamplerPool } from '../sampler/pool.js';
 import { materialise } from '../data/materialise.js';
 import type { Stage } from '../data/stage.js';
 import { prequelError, raise } from '../errors/index.js';
@@ -155,10 +156,31 @@ export async function prepareData(
   const how = stage.reused ? 'reused' : 'built';
   ctx.log?.('info', `stage ${stage.manifest.hash.slice(0, 12)} ${how}`);
   checkCancelled(ctx);
-  const loaded = await loadStage(stage, { threads });
+  // Saved in the stage: reopened memory-mapped next time, and shared with the sampler pool.
+  const loaded = await loadStage(stage, { threads, saveStore: true });
   // Text, multicategorical and embedding columns: read from the stage for their encoders.
   const extra = await readExtraColumns(stage);
   return { stage, loaded, extra };
+}
+
+/**
+ * A sampler pool over the stage's saved graph store (see prepareData), so sampling runs in worker
+ * threads beside the compute backend's: one worker per two compute threads, none with one.
+ */
+export async function openSamplerPool(
+  stage: Stage,
+  settings: TrainSettings,
+): Promise<SamplerPool | null> {
+  const workers = Math.floor((settings.threads ?? 2) / 2);
+  if (workers === 0) return null;
+  const pool = SamplerPool.open({ storeDir: stageStoreDir(stage), workers });
+  try {
+    await pool.ready();
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+  return pool;
 }
 
 /** Throws the cancellation error once the job's signal aborted. */
@@ -184,6 +206,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
   const connector = await openSource(input.source);
   let backend: Backend | null = null;
   let loaded: LoadedStage | null = null;
+  let pool: SamplerPool | null = null;
   try {
     const prepared = await prepareData(connector, input.graph, ctx, settings.threads ?? 2);
     loaded = prepared.loaded;
@@ -206,6 +229,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
     );
     checkCancelled(ctx);
     backend = await startBackend(settings);
+    pool = await openSamplerPool(prepared.stage, settings);
     const s = plan.splits!;
     const visibleUntil = s.kind === 'explicit' ? s.cutoff : undefined;
     const configs = runConfigs(settings);
@@ -222,6 +246,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
       const span = 0.7 / configs.length;
       const result = await train(loaded.graph, loaded.columns, sets, {
         extra: prepared.extra,
+        ...(pool === null ? {} : { sampler: pool }),
         backend,
         task,
         seedType: plan.entity.table,
@@ -309,6 +334,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
       model.dispose();
     }
   } finally {
+    await pool?.close();
     loaded?.graph.close();
     loaded?.columns.close();
     await backend?.close();

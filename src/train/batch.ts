@@ -6,7 +6,7 @@
 // Hop-aware blocks: sampled nodes are ordered by hop, so the nodes of a type within hop h are a
 // prefix of that type's rows. Layer l of L (1-based) computes only the nodes within hop L - l
 // (the last layer only the seeds), from edges whose destination is in that prefix.
-import { sample, type SampledSubgraph } from '../sampler/index.js';
+import { sample, type SampleOptions, type SampledSubgraph } from '../sampler/index.js';
 import type { ColumnStore } from '../store/column-store.js';
 import type { GraphStore } from '../store/graph-store.js';
 import type { ExtraColumns } from './extra-columns.js';
@@ -58,6 +58,15 @@ export interface BatchRequest {
   streams?: 'position' | 'seed';
 }
 
+/**
+ * Where a batch's subgraph is sampled. Absent: this thread's addon, off the event loop. A
+ * SamplerPool over a saved copy of the same store samples in its worker threads instead; the
+ * output is the same for the same request (sampling is a function of the request's random seed).
+ */
+export interface BatchSampler {
+  sample(options: SampleOptions): Promise<SampledSubgraph>;
+}
+
 /** CSR by destination of the edges whose destination is a target and source a computed row. */
 function csrOf(
   dst: Int32Array,
@@ -87,15 +96,19 @@ function visibleTimes(times: BigInt64Array, until: bigint | undefined): BigInt64
   return times.map((t) => (t < until ? t : until));
 }
 
-/** Samples and encodes one batch; `extra` holds the extra columns the encoders need. */
+/**
+ * Samples and encodes one batch; `extra` holds the extra columns the encoders need, `sampler`
+ * says where to sample (default: this thread's addon).
+ */
 export async function assembleBatch(
   graph: GraphStore,
   columns: ColumnStore,
   encoders: FeatureEncoders,
   request: BatchRequest,
   extra?: ExtraColumns,
+  sampler?: BatchSampler,
 ): Promise<HostBatch> {
-  const sub = await sample(graph, {
+  const options: SampleOptions = {
     seedType: request.seedType,
     seeds: request.entities,
     seedTimes: visibleTimes(request.times, request.visibleUntil),
@@ -103,7 +116,8 @@ export async function assembleBatch(
     randomSeed: request.randomSeed,
     strategy: request.strategy ?? 'uniform',
     streams: request.streams ?? 'position',
-  });
+  };
+  const sub = await (sampler === undefined ? sample(graph, options) : sampler.sample(options));
   const layers = request.fanouts.length;
   const nodes = new Map<string, EncodedNodes>();
   // within[h]: per type, its rows found within hop h (a prefix of the type's rows).

@@ -7,7 +7,7 @@ import { raise } from '../errors/index.js';
 import { scope } from '../gnn/tensor.js';
 import type { ColumnStore } from '../store/column-store.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { assembleBatch, type HostBatch } from './batch.js';
+import { assembleBatch, type BatchSampler, type HostBatch } from './batch.js';
 import type { ExtraColumns } from './extra-columns.js';
 import { encodeNodes, type EncodedNodes, type FeatureEncoders } from './features.js';
 import type { HeteroSage } from './hetero-sage.js';
@@ -136,6 +136,12 @@ export class TrainedModel {
     readonly extra?: ExtraColumns,
   ) {}
 
+  /**
+   * Where evaluation batches are sampled (see TrainOptions.sampler); absent, in this thread's
+   * addon. Unset it before closing the pool it names.
+   */
+  sampler?: BatchSampler;
+
   /** Classes of a multiclass or multilabel model (0 otherwise). */
   get numClasses(): number {
     return this.head.classes?.length ?? 0;
@@ -154,26 +160,38 @@ export class TrainedModel {
     set: Pick<LabelSet, 'entities' | 'times'>,
     fn: (batch: HostBatch, start: number, end: number) => Promise<void>,
   ): Promise<void> {
-    for (let start = 0; start < set.entities.length; start += this.batchSize) {
-      const end = Math.min(set.entities.length, start + this.batchSize);
+    const n = set.entities.length;
+    const fetch = (start: number): Promise<HostBatch> => {
+      const end = Math.min(n, start + this.batchSize);
       const request = {
         seedType: this.net.schema.seedType,
-        entities: set.entities.subarray(start, end),
-        times: set.times.subarray(start, end),
+        // Copies: a pool's worker receives these by structured clone, which copies a view's
+        // whole buffer.
+        entities: set.entities.slice(start, end),
+        times: set.times.slice(start, end),
         fanouts: this.fanouts,
         randomSeed: EVAL_SAMPLER_SEED,
         streams: 'seed' as const,
         visibleUntil: this.visibleUntil,
         strategy: this.strategy,
       };
-      const batch = await assembleBatch(
+      const p = assembleBatch(
         this.graph,
         this.columns,
         this.encoders,
         request,
         this.extra,
+        this.sampler,
       );
-      await fn(batch, start, end);
+      p.catch(() => undefined); // observed when its turn comes
+      return p;
+    };
+    // The next batch is sampled and encoded while this one computes.
+    let next = n > 0 ? fetch(0) : null;
+    for (let start = 0; start < n; start += this.batchSize) {
+      const batch = await next!;
+      next = start + this.batchSize < n ? fetch(start + this.batchSize) : null;
+      await fn(batch, start, Math.min(n, start + this.batchSize));
     }
   }
 

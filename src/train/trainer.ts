@@ -12,7 +12,7 @@ import { scope } from '../gnn/tensor.js';
 import { raise } from '../errors/index.js';
 import type { ColumnStore } from '../store/column-store.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { assembleBatch } from './batch.js';
+import { assembleBatch, type BatchSampler, type HostBatch } from './batch.js';
 import type { ExtraColumns } from './extra-columns.js';
 import { bagBuckets } from './extra-encoders.js';
 import { fitEncoders } from './features.js';
@@ -83,6 +83,14 @@ export interface TrainOptions {
    * embedding bags and projections. Absent: the model sees the column store's columns only.
    */
   extra?: ExtraColumns;
+  /**
+   * Where batches are sampled: a SamplerPool over a saved copy of `graph` samples in worker
+   * threads; absent, this thread's addon samples (off the event loop). Either gives the same
+   * batches, so the same model.
+   */
+  sampler?: BatchSampler;
+  /** Training batches sampled and encoded ahead of the one computing (default 2). */
+  prefetch?: number;
   onProgress?: (p: Progress) => void;
 }
 
@@ -102,6 +110,11 @@ export interface EpochRecord {
   loss: number;
   validation: number;
   seconds: number;
+  /**
+   * Of `seconds`, the time the training steps waited for their batch to be sampled and encoded
+   * (near 0 when the prefetched batches keep up with the compute backend).
+   */
+  waitSeconds: number;
 }
 
 function quantile(sorted: Float64Array, q: number): number {
@@ -176,6 +189,7 @@ function checkOptions(o: TrainOptions, graph: GraphStore): void {
   positive('patience', o.patience);
   positive('k', o.k);
   positive('candidates', o.candidates);
+  positive('prefetch', o.prefetch);
   if (o.lr !== undefined && !(o.lr > 0 && Number.isFinite(o.lr)))
     bad('lr', 'a positive number', o.lr);
   if (o.recencyDays !== undefined && !(o.recencyDays > 0 && Number.isFinite(o.recencyDays)))
@@ -223,6 +237,7 @@ export async function train(
   const epochs = options.epochs ?? 10;
   const patience = options.patience ?? 3;
   const channels = options.channels ?? 64;
+  const prefetch = options.prefetch ?? 2;
   const { train: tr } = splits;
   let cutoff = options.cutoff;
   if (cutoff === undefined) {
@@ -274,7 +289,7 @@ export async function train(
       shared ??= rankingState(graph, columns, encoders, options.seedType, ranker, k, extra);
       head.ranking = { ...shared, head: ranker };
     }
-    return new TrainedModel(
+    const trained = new TrainedModel(
       graph,
       columns,
       encoders,
@@ -288,6 +303,8 @@ export async function train(
       options.strategy ?? 'last',
       extra,
     );
+    trained.sampler = options.sampler;
+    return trained;
   };
   const model = build();
   const ranking: RankingState | undefined = model.head.ranking;
@@ -321,7 +338,7 @@ export async function train(
         dropoutSeed: rng.nextU32(),
         negativeSeed: task === 'ranking' ? rng.nextU32() : 0,
       }));
-      const fetch = (step: number) => {
+      const fetch = (step: number): Promise<HostBatch> => {
         const request = {
           seedType: options.seedType,
           entities: Int32Array.from(plan[step]!.idx, (i) => tr.entities[i]!),
@@ -331,18 +348,23 @@ export async function train(
           visibleUntil: options.visibleUntil,
           strategy: options.strategy ?? 'last',
         };
-        const p = assembleBatch(graph, columns, encoders, request, extra);
+        const p = assembleBatch(graph, columns, encoders, request, extra, options.sampler);
         // A failing step leaves its prefetch behind: mark it handled (awaiting still throws).
         p.catch(() => undefined);
         return p;
       };
-      let next = fetch(0);
+      // Batches in flight: sampled (in the pool's workers or off the event loop) and encoded
+      // while earlier steps compute.
+      const ahead: Promise<HostBatch>[] = [];
+      let fetched = 0;
+      let waited = 0;
+      while (fetched < Math.min(steps, prefetch)) ahead.push(fetch(fetched++));
       for (let step = 0; step < steps; step++) {
         const { idx, dropoutSeed, negativeSeed } = plan[step]!;
-        const batch = await next;
-        // Sampling runs off the event loop: the next batch is sampled while this one trains.
-        // Not yet: the sampler's worker pool (SamplerPool); feature encoding runs on this thread.
-        if (step + 1 < steps) next = fetch(step + 1);
+        const asked = performance.now();
+        const batch = await ahead.shift()!;
+        waited += performance.now() - asked;
+        if (fetched < steps) ahead.push(fetch(fetched++));
         const loss = await scope(async () => {
           const out = model.net.forward(batch, true, dropoutSeed);
           const l = stepLoss(out, {
@@ -375,7 +397,13 @@ export async function train(
       }
       const v = await validationScore(model, splits.validation);
       const seconds = (performance.now() - started) / 1000;
-      history.push({ epoch, loss: lossSum / steps, validation: v.value, seconds });
+      history.push({
+        epoch,
+        loss: lossSum / steps,
+        validation: v.value,
+        seconds,
+        waitSeconds: waited / 1000,
+      });
       options.onProgress?.({
         epoch,
         step: steps,
