@@ -59,8 +59,25 @@ export interface ResultChunk {
 /** A bound parameter value: named parameters appear in SQL as $name (DuckDB) or :name. */
 export type SqlValue = number | bigint | string | boolean | null | Date;
 
+/**
+ * A warning about how a source table was read, e.g. a CSV delimiter or NULL marker that was
+ * guessed. Validation reports the notes of the graph's tables as warnings.
+ */
+export interface SourceNote {
+  /** A stable warning code, e.g. CSV_DELIMITER_DETECTED. */
+  code: string;
+  /** The source table. */
+  table: string;
+  column?: string;
+  count?: number;
+  message: string;
+  details: Record<string, unknown>;
+}
+
 export interface Connector {
   readonly dialect: SqlDialect;
+  /** Notes from reading the source's tables, if the connector reads files. */
+  sourceNotes?(): readonly SourceNote[];
   listTables(): Promise<string[]>;
   describe(table: string): Promise<TableInfo>;
   countRows(table: string): Promise<bigint>;

@@ -1,18 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 // Registers table files with DuckDB: each CSV / JSON file becomes a table (parsed once, so a
-// malformed row is reported at open with its file and line), each Parquet file a view.
-import { open, readdir } from 'node:fs/promises';
+// malformed row is reported at open with its file and line), each Parquet file a view. What was
+// guessed about a CSV file (its delimiter, its NULL marker) comes back as notes for validation.
+import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SourceNote } from './connector.js';
+import {
+  AUTO_NULL,
+  NULL_MARKERS,
+  csvArguments,
+  resolveDelimiter,
+  settleNullMarkers,
+  type FieldScan,
+} from './csv-dialect.js';
+import { CSV_EXPECTED, checkCsvText, countFields, optionHint } from './csv-text.js';
 import { quoteIdent, quoteLiteral } from './sql.js';
 import { PrequelError, prequelError, raise } from '../errors/index.js';
 
 export interface FileOptions {
-  /** Field delimiter of CSV files (default ',' and tab for .tsv). */
+  /** Field delimiter of CSV files (default ',' and tab for .tsv, or the one DuckDB detects). */
   delimiter?: string;
   /** Whether CSV files start with a header line (default true). */
   header?: boolean;
-  /** Strings read as NULL in CSV files, e.g. ['\\N'] (default: the empty field only). */
+  /**
+   * Strings read as NULL in CSV files besides the empty field, e.g. ['\\N'] (default: the empty
+   * field, and `\N` when it stands among numbers or times; see csv-dialect.ts).
+   */
   nullStrings?: string[];
   /** Character encoding of CSV files (default utf-8). */
   encoding?: 'utf-8' | 'latin-1' | 'utf-16';
@@ -41,13 +55,13 @@ function tableOf(file: string): string {
   return name.slice(0, name.length - extname(name).length);
 }
 
-/** Registers every table file of `source` (a directory or one file) on `connection`. */
+/** Registers every table file of `source` (a directory or one file); returns the notes. */
 export async function registerFiles(
   connection: DuckDBConnection,
   source: string,
   isDirectory: boolean,
   options: FileOptions & { tables?: Record<string, FileOptions> },
-): Promise<void> {
+): Promise<SourceNote[]> {
   const files = isDirectory ? await listTableFiles(source) : [source];
   if (!isDirectory && formatOf(source) === null) {
     raise('DATA_FILE_UNREADABLE', {
@@ -57,6 +71,7 @@ export async function registerFiles(
     });
   }
   const seen = new Map<string, string>();
+  const notes: SourceNote[] = [];
   for (const file of files) {
     const path = isDirectory ? join(source, file) : source;
     const table = tableOf(isDirectory ? file : path.split(/[\\/]/).pop()!);
@@ -65,8 +80,9 @@ export async function registerFiles(
       raise('DATA_DUPLICATE_TABLE', { path: source, table, files: [earlier, file] });
     seen.set(table, file);
     const fileOptions = { ...options, ...(options.tables?.[table] ?? {}) };
-    await registerFile(connection, path, table, formatOf(path)!, fileOptions);
+    notes.push(...(await registerFile(connection, path, table, formatOf(path)!, fileOptions)));
   }
+  return notes;
 }
 
 async function listTableFiles(dir: string): Promise<string[]> {
@@ -87,7 +103,7 @@ async function registerFile(
   table: string,
   format: Format,
   options: FileOptions,
-): Promise<void> {
+): Promise<SourceNote[]> {
   const target = quoteIdent(table);
   const file = quoteLiteral(path);
   try {
@@ -96,43 +112,58 @@ async function registerFile(
     } else if (format === 'json') {
       await connection.run(`CREATE TABLE ${target} AS SELECT * FROM read_json_auto(${file})`);
     } else {
-      await checkCsvRows(connection, path, options);
-      const args = csvArguments(path, options).join(', ');
-      await connection.run(`CREATE TABLE ${target} AS SELECT * FROM read_csv(${file}, ${args})`);
+      return await registerCsv(connection, path, table, options);
     }
+    return [];
   } catch (err) {
     if (err instanceof PrequelError) throw err;
-    throw fileError(err, path, format);
+    throw fileError(err, path, format, options);
   }
 }
 
-function csvArguments(path: string, options: FileOptions): string[] {
-  const delimiter = options.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? '\t' : ',');
-  const args = [
-    `delim = ${quoteLiteral(delimiter)}`,
-    `header = ${options.header === false ? 'false' : 'true'}`,
-    `quote = ${quoteLiteral(options.quote ?? '"')}`,
-    `encoding = ${quoteLiteral(options.encoding ?? 'utf-8')}`,
-    // Types are detected from every row, so a late row never fails a cast at load.
-    'sample_size = -1',
-  ];
-  if (options.nullStrings !== undefined && options.nullStrings.length > 0) {
-    args.push(`nullstr = [${options.nullStrings.map(quoteLiteral).join(', ')}]`);
+/**
+ * Reads a CSV file into the table `table`: checks its bytes are text, settles the delimiter,
+ * checks every row's field count, loads it, and settles its NULL marker (csv-dialect.ts).
+ */
+async function registerCsv(
+  connection: DuckDBConnection,
+  path: string,
+  table: string,
+  options: FileOptions,
+): Promise<SourceNote[]> {
+  const notes: SourceNote[] = [];
+  const quote = options.quote ?? '"';
+  const firstLine = await checkCsvText(path, options.encoding ?? 'utf-8', quote);
+  const delimiter = await resolveDelimiter(connection, path, table, firstLine, options, notes);
+  const read = { ...options, delimiter };
+  const scan = await checkCsvRows(connection, path, read, countFields(firstLine, delimiter, quote));
+  // A file holding `\N` is read with it as NULL first; settleNullMarkers keeps that or not.
+  const guessed = options.nullStrings === undefined && scan.autoNull.some((n) => n > 0);
+  const args = csvArguments(guessed ? { ...read, nullStrings: [AUTO_NULL] } : read).join(', ');
+  await connection.run(
+    `CREATE TABLE ${quoteIdent(table)} AS SELECT * FROM read_csv(${quoteLiteral(path)}, ${args})`,
+  );
+  if (options.nullStrings === undefined) {
+    await settleNullMarkers(connection, { path, table, read, scan, guessed }, notes);
   }
-  return args;
+  return notes;
 }
 
 /**
  * Parses the whole file strictly as text with the field count of its first line, so a row with
  * too many or too few fields, or an unterminated quote, fails with its line number (DuckDB's
- * type sniffer would otherwise fall back to one wide column or skip the row silently).
+ * type sniffer would otherwise fall back to one wide column or skip the row silently). The same
+ * scan counts, per column, the fields that are `\N` or another NULL marker.
  */
-async function checkCsvRows(connection: DuckDBConnection, path: string, options: FileOptions) {
-  const delimiter = options.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? '\t' : ',');
-  const fields = await countFirstLineFields(path, delimiter, options.quote ?? '"');
+async function checkCsvRows(
+  connection: DuckDBConnection,
+  path: string,
+  options: FileOptions & { delimiter: string },
+  fields: number,
+): Promise<FieldScan> {
   const columns = Array.from({ length: fields }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const args = [
-    `delim = ${quoteLiteral(delimiter)}`,
+    `delim = ${quoteLiteral(options.delimiter)}`,
     `quote = ${quoteLiteral(options.quote ?? '"')}`,
     `escape = ${quoteLiteral(options.quote ?? '"')}`,
     `encoding = ${quoteLiteral(options.encoding ?? 'utf-8')}`,
@@ -141,51 +172,61 @@ async function checkCsvRows(connection: DuckDBConnection, path: string, options:
     'strict_mode = true',
     `columns = {${columns}}`,
   ];
-  await connection.run(
-    `SELECT count(c${fields - 1}) FROM read_csv(${quoteLiteral(path)}, ${args.join(', ')})`,
-  );
-}
-
-async function countFirstLineFields(
-  path: string,
-  delimiter: string,
-  quote: string,
-): Promise<number> {
-  const handle = await open(path, 'r').catch((err) =>
-    raise('DATA_FILE_UNREADABLE', { path, format: 'CSV', reason: String(err) }),
-  );
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    const { bytesRead } = await handle
-      .read(buffer, 0, buffer.length, 0)
-      .catch((err) => raise('DATA_FILE_UNREADABLE', { path, format: 'CSV', reason: String(err) }));
-    if (bytesRead === 0)
-      raise('DATA_FILE_UNREADABLE', { path, format: 'CSV', reason: 'the file is empty' });
-    const text = buffer.subarray(0, bytesRead).toString('latin1');
-    let fields = 1;
-    let quoted = false;
-    for (const ch of text) {
-      if (ch === quote) quoted = !quoted;
-      else if (!quoted && ch === delimiter) fields += 1;
-      else if (!quoted && (ch === '\n' || ch === '\r')) break;
-    }
-    return fields;
-  } finally {
-    await handle.close();
+  const markers = `(${NULL_MARKERS.map(quoteLiteral).join(', ')})`;
+  const parts = [`count(c${fields - 1})`];
+  for (let i = 0; i < fields; i += 1) {
+    parts.push(`count(*) FILTER (WHERE c${i} = ${quoteLiteral(AUTO_NULL)})`);
+    parts.push(`count(*) FILTER (WHERE c${i} IN ${markers})`);
   }
+  const reader = await connection.runAndReadAll(
+    `SELECT ${parts.join(', ')} FROM read_csv(${quoteLiteral(path)}, ${args.join(', ')})`,
+  );
+  const row = (reader.getRowsJS()[0] ?? []).map(Number);
+  const count = (i: number) => row[i] ?? 0;
+  return {
+    autoNull: Array.from({ length: fields }, (_, i) => count(1 + 2 * i)),
+    marked: Array.from({ length: fields }, (_, i) => count(2 + 2 * i)),
+  };
 }
 
-function fileError(err: unknown, path: string, format: Format): unknown {
+/** The registry error for a DuckDB failure reading `path`; DuckDB's own text is its cause. */
+function fileError(err: unknown, path: string, format: Format, options: FileOptions): unknown {
   const text = err instanceof Error ? err.message : String(err);
   const line = /CSV Error on Line: (\d+)/.exec(text);
+  if (format === 'csv' && /Invalid unicode/i.test(text)) {
+    const encoding = options.encoding ?? 'utf-8';
+    return prequelError(
+      'DATA_CSV_ENCODING',
+      {
+        file: path,
+        encoding,
+        line: line === null ? 'unknown' : Number(line[1]),
+        found: 'a byte sequence that is not valid in that encoding',
+        hint: `read it with the encoding it was written in, e.g. ${optionHint('encoding', encoding === 'latin-1' ? 'utf-16' : 'latin-1')}`,
+      },
+      err,
+    );
+  }
   if (line !== null) {
     const detail = text.split('\n').slice(1, 3).join('; ').trim();
-    return prequelError('DATA_CSV_MALFORMED', {
-      file: path,
-      line: Number(line[1]),
-      reason: detail,
-    });
+    return prequelError(
+      'DATA_CSV_MALFORMED',
+      { file: path, line: Number(line[1]), reason: detail },
+      err,
+    );
   }
-  const reason = text.split('\n')[0];
-  return prequelError('DATA_FILE_UNREADABLE', { path, format, reason });
+  // DuckDB's internal and fatal errors say nothing a user can act on; its text stays the cause.
+  const reason = /^(INTERNAL|FATAL) Error/.test(text)
+    ? `DuckDB failed reading it (an internal error; see the cause); ${expected(format)}`
+    : `${text.split('\n')[0]}; ${expected(format)}`;
+  return prequelError('DATA_FILE_UNREADABLE', { path, format: FORMAT_NAMES[format], reason }, err);
+}
+
+const FORMAT_NAMES: Record<Format, string> = { csv: 'CSV', parquet: 'Parquet', json: 'JSON' };
+
+function expected(format: Format): string {
+  if (format === 'csv') return CSV_EXPECTED;
+  return format === 'parquet'
+    ? 'expected a Parquet file'
+    : 'expected JSON or newline-delimited JSON';
 }

@@ -9,7 +9,14 @@ import {
   type DuckDBConnection,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { ColumnInfo, Connector, ResultChunk, SqlValue, TableInfo } from './connector.js';
+import type {
+  ColumnInfo,
+  Connector,
+  ResultChunk,
+  SourceNote,
+  SqlValue,
+  TableInfo,
+} from './connector.js';
 import { ColumnBuilder, concatChunks } from './column-builder.js';
 import { appendChunk, planColumn } from './duckdb-vectors.js';
 import { quoteIdent } from './sql.js';
@@ -53,18 +60,20 @@ export async function openDuckDb(
       ...settings,
       access_mode: access,
     }).catch((err) =>
-      raise('DATA_FILE_UNREADABLE', {
-        path: source,
-        format: 'a DuckDB database',
-        reason: message(err),
-      }),
+      raise(
+        'DATA_FILE_UNREADABLE',
+        { path: source, format: 'a DuckDB database', reason: message(err) },
+        err,
+      ),
     );
     return DuckDbConnector.create(instance, options);
   }
   const memory = await DuckDBInstance.create(':memory:', settings);
   const connector = await DuckDbConnector.create(memory, options);
   try {
-    await registerFiles(connector.connection, source, info.isDirectory(), options);
+    connector.notes.push(
+      ...(await registerFiles(connector.connection, source, info.isDirectory(), options)),
+    );
   } catch (err) {
     await connector.close();
     throw err;
@@ -85,6 +94,8 @@ function toDuckValue(value: SqlValue): DuckDBValue {
 export class DuckDbConnector implements Connector {
   readonly dialect = 'duckdb' as const;
   private closed = false;
+  /** What was guessed while registering files (see csv-dialect.ts). */
+  readonly notes: SourceNote[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -98,6 +109,10 @@ export class DuckDbConnector implements Connector {
     // Timestamps WITH time zone render in UTC; those without one are read as UTC wall time.
     await connection.run("SET TimeZone = 'UTC'");
     return new DuckDbConnector(instance, connection, options.chunkRows ?? DEFAULT_CHUNK_ROWS);
+  }
+
+  sourceNotes(): readonly SourceNote[] {
+    return this.notes;
   }
 
   private check(): void {

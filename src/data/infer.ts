@@ -14,6 +14,11 @@
 // - Time column: a DATE/TIMESTAMP column not named like a birth or end date (dob, birth, end,
 //   expiry, until, updated, deleted); a name like created_at / timestamp / date / time is
 //   preferred, else the first such column. End time: a DATE/TIMESTAMP named end / until / expiry.
+//   A text column counts as a timestamp when at least TIME_PARSE_MIN of its values parse as one:
+//   a few bad values (`not a date`, `2021-13-45`) make the engine type the column text, but must
+//   not cost the table its time column. Its rows with a bad value get a NULL time and never
+//   become visible; validation reports them (TIME_UNPARSEABLE, with a count, an example and its
+//   row), and other such columns (TIMESTAMP_UNPARSEABLE). Below the share, it stays text.
 // - Semantic type: keys -> id; other key-like columns (`...Id`) -> categorical when they have few
 //   distinct values (as for strings below), else id: never a numeric feature; DATE/TIMESTAMP ->
 //   timestamp; booleans -> categorical; numbers -> numerical (categorical when at most 2
@@ -37,6 +42,8 @@ import { raise } from '../errors/index.js';
 export const CATEGORICAL_ALWAYS = 20;
 export const CATEGORICAL_MAX = 1000;
 export const CATEGORICAL_RATIO = 0.5;
+/** Share of a text column's non-NULL values that must parse as timestamps to read it as one. */
+export const TIME_PARSE_MIN = 0.9;
 
 export interface InferOptions {
   override?: GraphOverride;
@@ -171,8 +178,14 @@ const CREATION =
 const END = /(end|until|expir|valid_?to|closed)/i;
 const isTime = (p: PhysicalType) => p === 'date' || p === 'timestamp';
 
+/** Whether a text column's values are timestamps but for a few (see the file comment). */
+function isTextTime(column: ColumnProfile): boolean {
+  const parsed = column.timeParsed ?? 0;
+  return column.physical === 'string' && parsed > 0 && parsed >= TIME_PARSE_MIN * column.nonNull;
+}
+
 function inferTimeColumns(profile: TableProfile): { time: string | null; end: string | null } {
-  const times = profile.columns.filter((c) => isTime(c.physical));
+  const times = profile.columns.filter((c) => isTime(c.physical) || isTextTime(c));
   const creation = times.filter((c) => !NOT_CREATION.test(c.name));
   const time = (creation.find((c) => CREATION.test(c.name)) ?? creation[0])?.name ?? null;
   const end = times.find((c) => END.test(c.name) && c.name !== time)?.name ?? null;
@@ -185,7 +198,7 @@ export function inferStype(column: ColumnProfile): SemanticType {
   const d = column.distinct;
   const few =
     d <= CATEGORICAL_ALWAYS || (d <= CATEGORICAL_MAX && d <= CATEGORICAL_RATIO * column.nonNull);
-  if (isTime(p)) return 'timestamp';
+  if (isTime(p) || isTextTime(column)) return 'timestamp';
   if (p === 'boolean') return 'categorical';
   if (p === 'list') {
     return /VARCHAR|STRING|TEXT/i.test(column.engineType) ? 'multicategorical' : 'embedding';

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Column statistics that schema inference reads: row count, non-NULL and distinct counts, and the
-// range of integer columns. One aggregate query per table; keys never pass through JS numbers.
+// Column statistics that schema inference reads: row count, non-NULL and distinct counts, the
+// range of integer columns, and how many values of a text column read as timestamps. One
+// aggregate query per table; keys never pass through JS numbers.
 import type { Connector } from './connector.js';
 import type { PhysicalType } from './graph-def.js';
-import { quoteIdent } from './sql.js';
+import { quoteIdent, toTimestamp } from './sql.js';
 
 export interface ColumnProfile {
   name: string;
@@ -17,6 +18,8 @@ export interface ColumnProfile {
   max: bigint | null;
   /** Largest absolute value of a float column. */
   maxAbs: number | null;
+  /** Values of a text column that parse as a timestamp and not as a number (null otherwise). */
+  timeParsed: number | null;
 }
 
 export interface TableProfile {
@@ -64,6 +67,10 @@ export async function profileTable(
       parts.push(`min(${c}) AS "mn${i}"`, `max(${c}) AS "mx${i}"`);
     } else if (column.physical === 'float' || column.physical === 'decimal') {
       parts.push(`max(abs(${c})) AS "ma${i}"`);
+    } else if (column.physical === 'string') {
+      // A number is no time, though Snowflake reads an integer string as epoch seconds.
+      const time = toTimestamp(connector.dialect, c, true);
+      parts.push(`count(CASE WHEN TRY_CAST(${c} AS DOUBLE) IS NULL THEN ${time} END) AS "tp${i}"`);
     }
   });
   const result = await connector.queryAll(`SELECT ${parts.join(', ')} FROM ${quoteIdent(source)}`);
@@ -80,6 +87,7 @@ export async function profileTable(
   const asBig = (v: bigint | number | null) => (v === null ? null : BigInt(v));
   const columns = info.columns.map((column, i): ColumnProfile => {
     const maxAbs = cell(`ma${i}`);
+    const timeParsed = column.physical === 'string' ? cell(`tp${i}`) : null;
     return {
       name: column.name,
       physical: column.physical,
@@ -89,6 +97,7 @@ export async function profileTable(
       min: asBig(cell(`mn${i}`)),
       max: asBig(cell(`mx${i}`)),
       maxAbs: maxAbs === null ? null : Number(maxAbs),
+      timeParsed: timeParsed === null ? null : Number(timeParsed),
     };
   });
   return { source, rows, columns };

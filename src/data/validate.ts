@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Validation of a graph definition against its data: a report of issues with a severity.
 // Errors (registry codes) stop materialisation; warnings are counted and the data is kept:
-// a dangling foreign key becomes a missing link, a row without a time never becomes visible.
+// a dangling foreign key becomes a missing link, a row without a time never becomes visible,
+// a text timestamp that does not parse is missing. What the connector guessed while reading a
+// table's file (a CSV delimiter or NULL marker) comes first, as warnings.
 import type { Connector } from './connector.js';
 import { findTable, type GraphDef, type TableDef } from './graph-def.js';
 import { keyFamily } from './infer.js';
 import { TIME, sourceOf, tableRelation } from './relation.js';
-import { quoteIdent } from './sql.js';
+import { quoteIdent, toTimestamp } from './sql.js';
 import { cellValue } from './column-builder.js';
 import { formatValue, raise } from '../errors/index.js';
 
@@ -72,6 +74,17 @@ export async function validateGraph(
     issues.push({ details: {}, ...issue });
   const available = await connector.listTables();
   const broken = new Set<string>();
+  const notes = connector.sourceNotes?.() ?? [];
+  for (const table of graph.tables) {
+    for (const note of notes.filter((n) => n.table === sourceOf(table))) {
+      const { code, column, count, message, details } = note;
+      const at = {
+        ...(column === undefined ? {} : { column }),
+        ...(count === undefined ? {} : { count }),
+      };
+      add({ severity: 'warning', code, table: table.name, ...at, message, details });
+    }
+  }
 
   for (const table of graph.tables) {
     const source = sourceOf(table);
@@ -311,6 +324,14 @@ async function checkRows(
     (c) => c.stype === 'numerical' && ['int', 'bigint', 'decimal'].includes(c.physical),
   );
   wide.forEach((c, i) => parts.push(`max(abs(CAST(${quoteIdent(c.name)} AS DOUBLE))) AS w${i}`));
+  // Text columns read as timestamps (other than the time column, counted above).
+  const textTimes = table.columns.filter(
+    (c) => c.stype === 'timestamp' && c.physical === 'string' && c.name !== table.timeColumn,
+  );
+  textTimes.forEach((c, i) => {
+    const v = quoteIdent(c.name);
+    parts.push(`count(${v}) - count(${toTimestamp(connector.dialect, v, true)}) AS u${i}`);
+  });
   let result;
   try {
     result = await connector.queryAll(
@@ -351,15 +372,31 @@ async function checkRows(
       });
     }
     if (unparseable > 0) {
+      const example = await unparseableExample(connector, table, column);
       add({
         severity: 'warning',
         code: 'TIME_UNPARSEABLE',
         table: table.name,
         column,
         count: unparseable,
-        message: `${unparseable} times do not parse; those rows never become visible`,
+        message: `${unparseable} times do not parse${example.text}; those rows never become visible`,
+        details: { table: table.name, column, count: unparseable, ...example.details },
       });
     }
+  }
+  for (const [i, c] of textTimes.entries()) {
+    const unparseable = cell(`u${i}`);
+    if (unparseable === 0) continue;
+    const example = await unparseableExample(connector, table, c.name);
+    add({
+      severity: 'warning',
+      code: 'TIMESTAMP_UNPARSEABLE',
+      table: table.name,
+      column: c.name,
+      count: unparseable,
+      message: `${unparseable} values do not parse as timestamps${example.text}; they read as missing`,
+      details: { table: table.name, column: c.name, count: unparseable, ...example.details },
+    });
   }
   wide.forEach((c, i) => {
     const max = cell(`w${i}`);
@@ -374,6 +411,29 @@ async function checkRows(
       });
     }
   });
+}
+
+/**
+ * The first non-NULL value of the text column `column` of `table`'s source that does not parse
+ * as a timestamp, with its 1-based row in source order (DuckDB only; in a CSV file with a header
+ * and no field spanning lines, the row's line is one more), as message text and details.
+ */
+async function unparseableExample(connector: Connector, table: TableDef, column: string) {
+  const duckdb = connector.dialect === 'duckdb';
+  const rowNumber = duckdb ? ', row_number() OVER () AS rn' : '';
+  const from = `SELECT ${quoteIdent(column)} AS v${rowNumber} FROM ${quoteIdent(sourceOf(table))}`;
+  const result = await connector.queryAll(
+    `SELECT v${duckdb ? ', rn' : ''} FROM (${from}) x ` +
+      `WHERE v IS NOT NULL AND ${toTimestamp(connector.dialect, 'v', true)} IS NULL LIMIT 1`,
+  );
+  if (result.rows === 0) return { text: '', details: {} };
+  const value = String(cellValue(result.columns[0], 0));
+  const row = duckdb ? num(cellValue(result.columns[1], 0)) : null;
+  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  return {
+    text: row === null ? ` (e.g. ${shown})` : ` (e.g. ${shown} in row ${row})`,
+    details: row === null ? { example: value } : { example: value, row },
+  };
 }
 
 /** Raises the first error of `report` with its own code (the report rides along in details). */

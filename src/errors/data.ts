@@ -15,6 +15,10 @@ export const dataErrors = defineErrors({
     status: 400,
     message: 'malformed CSV row in {file} at line {line}: {reason}',
   },
+  DATA_CSV_ENCODING: {
+    status: 400,
+    message: 'the file {file} is not valid {encoding} text: line {line} holds {found}; {hint}',
+  },
   DATA_SOURCE_EMPTY: {
     status: 400,
     message: 'the directory {path} holds no table files; expected .csv, .parquet or .json files',
