@@ -6,6 +6,7 @@ import { openDuckDb, type DuckDbOptions } from '../data/duckdb.js';
 import type { Connector } from '../data/connector.js';
 import type { DataLocation, GraphDef } from '../data/graph-def.js';
 import { raise } from '../errors/index.js';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readGraphFile } from '../data/graph-file.js';
 import { inferGraph } from '../data/infer.js';
@@ -36,6 +37,8 @@ export interface ExplainResult {
   graph: GraphDef;
   plan: QueryPlan;
   examples: SplitCounts | null;
+  /** What the user should know about the inputs (e.g. data read instead of the graph file's). */
+  notes: string[];
 }
 
 /** Compiles `query` against the data in `options.data`. */
@@ -45,7 +48,8 @@ export async function explainOnSource(
 ): Promise<ExplainResult> {
   const override =
     options.graphFile === undefined ? undefined : await readGraphFile(options.graphFile);
-  const location = dataLocation(options, override?.data);
+  const notes: string[] = [];
+  const location = dataLocation(options, override?.data, notes);
   const connector = await openDuckDb(location.path, location.files);
   try {
     const { graph } = await inferGraph(connector, {
@@ -59,18 +63,26 @@ export async function explainOnSource(
       timeRange,
     });
     const examples = options.countExamples ? await countExamples(connector, plan) : null;
-    return { graph, plan, examples };
+    return { graph, plan, examples, notes };
   } finally {
     await connector.close();
   }
 }
 
-/** The data to read: `options.data`, else the location recorded in the graph file. */
+/**
+ * The data to read: `options.data` (noted in `notes` when the graph file records other data),
+ * else the location recorded in the graph file.
+ */
 function dataLocation(
   options: ExplainSourceOptions,
   recorded: DataLocation | undefined,
+  notes: string[],
 ): { path: string; files: DuckDbOptions } {
-  if (options.data !== undefined) return { path: options.data, files: options.files ?? {} };
+  if (options.data !== undefined) {
+    const note = dataOverrideNote(options.data, options.graphFile, recorded);
+    if (note !== null) notes.push(note);
+    return { path: options.data, files: options.files ?? {} };
+  }
   if (recorded === undefined || options.graphFile === undefined) {
     return raise('CONTROL_INVALID_ARGUMENT', {
       name: '--data',
@@ -80,6 +92,30 @@ function dataLocation(
   }
   const path = resolve(dirname(options.graphFile), recorded.path);
   return { path, files: { ...recorded.files, ...options.files } };
+}
+
+/** A path made comparable: absolute, and through its symbolic links when it exists. */
+function canonicalPath(path: string): string {
+  const abs = resolve(path);
+  return existsSync(abs) ? realpathSync(abs) : abs;
+}
+
+/**
+ * The note saying that --data `data` is read instead of the data path the graph file records,
+ * or null when the graph file records none or the same path.
+ */
+export function dataOverrideNote(
+  data: string,
+  graphFile: string | undefined,
+  recorded: DataLocation | undefined,
+): string | null {
+  if (graphFile === undefined || recorded === undefined) return null;
+  const recordedPath = resolve(dirname(resolve(graphFile)), recorded.path);
+  if (canonicalPath(data) === canonicalPath(recordedPath)) return null;
+  return (
+    `note: reading --data ${resolve(data)}, not ${recordedPath} recorded in the graph ` +
+    `file ${graphFile} (--data wins over the graph file's data)`
+  );
 }
 
 /** Runs each split's label SQL and counts the rows (temporal plans only). */

@@ -3,8 +3,10 @@
 // workspace, infers its graph, trains a churn query and a recommendation query, evaluates both
 // next to their baselines, writes predictions at the latest timestamp and each model's HTML
 // report, and returns where everything is. Every step goes through the Prequel facade, exactly
-// as a user's own data would.
-import { copyFile, mkdir } from 'node:fs/promises';
+// as a user's own data would. The output directory holds a marker the demo writes; a run in a
+// directory with the marker starts from a clean workspace, and a non-empty directory without
+// it is refused, so a run never mixes with an earlier one nor deletes a user's files.
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { JobEventListener } from '../control/jobs/events.js';
 import type { ModelRecord, PredictionFormat } from '../control/metadata/models.js';
@@ -78,11 +80,51 @@ export interface DemoResult {
 
 const FORMATS: PredictionFormat[] = ['csv', 'parquet'];
 
+/** The marker file `prequel demo` writes into its output directory. */
+export const DEMO_MARKER = 'prequel-demo.json';
+/** What a demo run writes beside the marker; a re-run removes them first. */
+const DEMO_OUTPUTS = ['data', 'workspace', 'reports', 'predictions'];
+
+async function isDemoMarker(path: string): Promise<boolean> {
+  try {
+    const marker = JSON.parse(await readFile(path, 'utf8')) as { createdBy?: unknown };
+    return marker.createdBy === 'prequel demo';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `dir` ready for a run: a new or empty directory gets the marker; a directory with the
+ * marker loses the outputs of the earlier run (only those); any other directory is refused
+ * with CONTROL_DEMO_DIR_IN_USE. Returns whether an earlier run was removed.
+ */
+export async function prepareDemoDir(dir: string): Promise<{ cleaned: boolean }> {
+  const marker = join(dir, DEMO_MARKER);
+  const entries: string[] = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  if (entries.length > 0) {
+    if (!(await isDemoMarker(marker))) {
+      raise('CONTROL_DEMO_DIR_IN_USE', { path: dir, marker: DEMO_MARKER });
+    }
+    const stale = DEMO_OUTPUTS.filter((name) => entries.includes(name));
+    for (const name of stale) await rm(join(dir, name), { recursive: true, force: true });
+    return { cleaned: stale.length > 0 };
+  }
+  await mkdir(dir, { recursive: true });
+  const content = { createdBy: 'prequel demo', createdAt: new Date().toISOString() };
+  await writeFile(marker, `${JSON.stringify(content, null, 2)}\n`);
+  return { cleaned: false };
+}
+
 /** Runs the demo end to end; see the file comment. */
 export async function runDemo(options: DemoRunOptions = {}): Promise<DemoResult> {
   const started = performance.now();
   const dir = resolve(options.dir ?? 'prequel-demo');
   const step = options.onStep ?? (() => undefined);
+  if ((await prepareDemoDir(dir)).cleaned) step(`removed the earlier demo run from ${dir}`);
   const data = generateDemo(join(dir, 'data'), {
     customers: options.customers,
     seed: options.seed,

@@ -28,6 +28,16 @@ export const controlErrors = defineErrors({
     status: 400,
     message: '{path} is not a usable prequel workspace: {reason}',
   },
+  CONTROL_PATH_UNUSABLE: {
+    status: 400,
+    message: 'cannot use {path} as {what}: {reason}',
+  },
+  CONTROL_DEMO_DIR_IN_USE: {
+    status: 409,
+    message:
+      '{path} is not empty and was not written by `prequel demo` (it has no {marker}); give ' +
+      '--dir a new or empty directory, or one an earlier `prequel demo` wrote',
+  },
   CONTROL_METADATA_TOO_NEW: {
     status: 500,
     message:

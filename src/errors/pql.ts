@@ -223,7 +223,8 @@ export const pqlErrors = defineErrors({
     status: 400,
     message:
       'the data ends at {dataEnd} but the last {split} window closes at {windowEnd}, {gap} later; ' +
-      'set allowPartialWindow to keep a partial last window',
+      'to keep a partial last window, pass --allow-partial-window (CLI) or set ' +
+      'allowPartialWindow (API and library options)',
   },
   PQL_PARTIAL_WINDOW: {
     status: 200,

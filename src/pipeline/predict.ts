@@ -2,7 +2,8 @@
 // Batch inference with a trained model: for one anchor time, every entity the query's entity
 // filter admits at that time (or the entities named in an uploaded id file), predicted from the
 // graph as it was at the anchor (nothing later is sampled), written as CSV, Parquet, Arrow IPC
-// and JSON with the entity key and the anchor time on every row. A ModelSession keeps one model
+// and JSON with the entity key and the anchor time on every row. Integer keys stay integers in
+// Parquet, Arrow and warehouse tables; JSON keeps every key a string, so 64-bit ids stay exact. A ModelSession keeps one model
 // loaded for synchronous predictions of a few given ids.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
@@ -11,6 +12,7 @@ import type { ModelRecord, PredictionFile, PredictionFormat } from '../control/m
 import type { SourceRecord } from '../control/metadata/sources.js';
 import { compilePlan, readTimeRange, type QueryPlan } from '../control/pql/index.js';
 import type { Connector } from '../data/connector.js';
+import type { GraphDef } from '../data/graph-def.js';
 import { openDuckDb } from '../data/duckdb.js';
 import { SnowflakeConnector, type WriteColumn } from '../data/snowflake/connector.js';
 import { quoteLiteral } from '../data/sql.js';
@@ -283,15 +285,16 @@ export async function runPrediction(
       ctx.progress?.(0.4 + 0.5 * done, 'predicting');
     }
     ctx.progress?.(0.92, 'writing predictions');
+    const keys = outputKeyTypes(def, session.meta, rows);
     const files: PredictionFile[] = [];
     for (const format of input.formats) {
       const ref = await ctx.artifacts.putFile((tmp) =>
-        writePredictions(tmp, format, rows, session.meta, anchorTime),
+        writePredictions(tmp, format, rows, session.meta, anchorTime, keys),
       );
       files.push({ format, ...ref });
     }
     // Rows of the files: one per entity, or one per entity and rank for top-k answers.
-    const table = predictionTable(rows, session.meta, anchorTime);
+    const table = predictionTable(rows, session.meta, anchorTime, keys);
     const rowCount = table.columns[0]!.length;
     const out: PredictOutput = { anchorTime, rowCount, files };
     if (connector instanceof SnowflakeConnector) {
@@ -355,10 +358,67 @@ export async function readIds(path: string, format: 'csv' | 'arrow'): Promise<st
   return ids;
 }
 
+/** The type of a key column in prediction files: an integer key keeps its type. */
+export type KeyType = 'VARCHAR' | 'INTEGER' | 'BIGINT';
+
+/** The key types of a prediction file: the entity's, and the ranked table's (ranking). */
+export interface OutputKeys {
+  entity?: KeyType;
+  item?: KeyType;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * The file type of `table.key` given its source column: INTEGER for small integer types, BIGINT
+ * for the others while every value fits 64 bits (a HUGEINT or UBIGINT beyond it: VARCHAR), and
+ * VARCHAR for everything else.
+ */
+export function keyType(
+  graph: GraphDef,
+  table: string,
+  key: string,
+  values: Iterable<string>,
+): KeyType {
+  const physical = graph.tables
+    .find((t) => t.name === table)
+    ?.columns.find((c) => c.name === key)?.physical;
+  if (physical === 'int') return 'INTEGER';
+  if (physical !== 'bigint') return 'VARCHAR';
+  for (const v of values) {
+    if (!/^-?[0-9]+$/.test(v)) return 'VARCHAR';
+    const n = BigInt(v);
+    if (n < INT64_MIN || n > INT64_MAX) return 'VARCHAR';
+  }
+  return 'BIGINT';
+}
+
+/** The key types of a model's prediction rows (see keyType). */
+export function outputKeyTypes(
+  graph: GraphDef,
+  meta: ModelFileMeta,
+  rows: PredictionRow[],
+): OutputKeys {
+  const keys: OutputKeys = {
+    entity: keyType(
+      graph,
+      meta.entity.table,
+      meta.entity.key,
+      rows.map((r) => r.id),
+    ),
+  };
+  if (meta.task === 'ranking' && meta.ranked !== undefined) {
+    const items = rows.flatMap((r) => (r.ranked ?? []).map((x) => x.item));
+    keys.item = keyType(graph, meta.ranked.table, meta.ranked.key, items);
+  }
+  return keys;
+}
+
 /** A prediction file's columns: names, DuckDB types and values (strings or numbers). */
 interface OutputTable {
   names: string[];
-  types: ('VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'INTEGER')[];
+  types: ('VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'INTEGER' | 'BIGINT')[];
   columns: (string | number)[][];
 }
 
@@ -366,26 +426,28 @@ interface OutputTable {
  * The rows of a prediction file. One row per entity (binary: probability; regression:
  * prediction; multiclass: class and probability), or one row per entity and rank for top-k
  * answers (ranking: the ranked table's key; multilabel: the label), always with the entity key
- * and the anchor time.
+ * and the anchor time. Keys are VARCHAR unless `keys` says otherwise.
  */
 export function predictionTable(
   rows: PredictionRow[],
   meta: ModelFileMeta,
   anchorTime: string,
+  keys: OutputKeys = {},
 ): OutputTable {
   const key = meta.entity.key;
+  const entityType = keys.entity ?? 'VARCHAR';
   const anchor = anchorTime.replace('T', ' ').replace('Z', '');
   if (meta.task === 'binary' || meta.task === 'regression') {
     return {
       names: [key, 'anchor_time', meta.task === 'binary' ? 'probability' : 'prediction'],
-      types: ['VARCHAR', 'TIMESTAMP', 'DOUBLE'],
+      types: [entityType, 'TIMESTAMP', 'DOUBLE'],
       columns: [rows.map((r) => r.id), rows.map(() => anchor), rows.map((r) => r.score)],
     };
   }
   if (meta.task === 'multiclass') {
     return {
       names: [key, 'anchor_time', 'class', 'probability'],
-      types: ['VARCHAR', 'TIMESTAMP', 'VARCHAR', 'DOUBLE'],
+      types: [entityType, 'TIMESTAMP', 'VARCHAR', 'DOUBLE'],
       columns: [
         rows.map((r) => r.id),
         rows.map(() => anchor),
@@ -410,7 +472,7 @@ export function predictionTable(
   }
   return {
     names: [key, 'anchor_time', 'rank', item, 'score'],
-    types: ['VARCHAR', 'TIMESTAMP', 'INTEGER', 'VARCHAR', 'DOUBLE'],
+    types: [entityType, 'TIMESTAMP', 'INTEGER', keys.item ?? 'VARCHAR', 'DOUBLE'],
     columns: out,
   };
 }
@@ -422,8 +484,9 @@ export async function writePredictions(
   rows: PredictionRow[],
   meta: ModelFileMeta,
   anchorTime: string,
+  keys: OutputKeys = {},
 ): Promise<void> {
-  const table = predictionTable(rows, meta, anchorTime);
+  const table = predictionTable(rows, meta, anchorTime, keys);
   const length = table.columns[0]!.length;
   const isoAnchor = (i: number, c: number) =>
     table.types[c] === 'TIMESTAMP' ? anchorTime : table.columns[c]![i]!;
@@ -439,7 +502,8 @@ export async function writePredictions(
       table.names.map((n, c) => {
         const values = table.columns[c]!;
         if (table.types[c] === 'DOUBLE') return [n, Float64Array.from(values as number[])];
-        if (table.types[c] === 'INTEGER') return [n, Int32Array.from(values as number[])];
+        if (table.types[c] === 'INTEGER') return [n, Int32Array.from(values, Number)];
+        if (table.types[c] === 'BIGINT') return [n, BigInt64Array.from(values, (v) => BigInt(v))];
         if (table.types[c] === 'TIMESTAMP') return [n, values.map(() => anchorTime)];
         return [n, values as string[]];
       }),
@@ -483,7 +547,9 @@ function writeColumns(table: OutputTable, anchorTime: string): WriteColumn[] {
       case 'DOUBLE':
         return { name, type: 'float', values: Float64Array.from(values as number[]) };
       case 'INTEGER':
-        return { name, type: 'int', values: Int32Array.from(values as number[]) };
+        return { name, type: 'int', values: Int32Array.from(values, Number) };
+      case 'BIGINT':
+        return { name, type: 'bigint', values: BigInt64Array.from(values, (v) => BigInt(v)) };
       default:
         return { name, type: 'string', values: values as string[] };
     }

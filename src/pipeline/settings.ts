@@ -3,7 +3,8 @@
 // batch size; explicit settings override it; `best` also searches a small grid of learning rate
 // and aggregation and keeps the configuration with the best validation metric. Settings arrive
 // from the CLI, REST bodies and the library as plain JSON and are checked here, before a job is
-// queued, so a mistake is a 400 with the setting's name rather than a failed job.
+// queued, so a mistake is a 400 with the setting's name rather than a failed job. Messages name
+// a setting `options.<name>` unless the caller says how its users spell it (the CLI: flags).
 import { raise } from '../errors/index.js';
 import { parseTimestampText } from '../control/pql/lexer.js';
 import type { SplitOptions } from '../control/pql/splits.js';
@@ -35,6 +36,12 @@ export interface TrainSettings {
   evalAnchors?: number;
   /** Rows later than this are invisible to the model (default: testStart). */
   cutoff?: string;
+  /**
+   * Explicit split: keep a last validation or test window that closes after the data ends
+   * (its labels see a partial window; the plan warns PQL_PARTIAL_WINDOW) instead of failing
+   * with PQL_DATA_ENDS_BEFORE_WINDOW.
+   */
+  allowPartialWindow?: boolean;
 }
 
 /** One configuration the trainer runs. */
@@ -105,33 +112,38 @@ const KNOWN = new Set<string>([
   'testStart',
   'evalAnchors',
   'cutoff',
+  'allowPartialWindow',
 ]);
 
-function bad(name: string, expected: string, received: unknown): never {
-  return raise('CONTROL_INVALID_ARGUMENT', {
-    name: `options.${name}`,
-    expected,
-    received: JSON.stringify(received) ?? String(received),
-  });
-}
+/** How a caller's users name a setting in messages, e.g. `--test-start` for `testStart`. */
+export type SettingName = (setting: string) => string;
 
-function positiveInt(o: Record<string, unknown>, name: string, max = 1_000_000): void {
-  const v = o[name];
-  if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max)) {
-    bad(name, `an integer from 1 to ${max}`, v);
-  }
-}
-
-function instant(o: Record<string, unknown>, name: string): void {
-  const v = o[name];
-  if (v === undefined) return;
-  if (typeof v !== 'string' || parseTimestampText(v) === null) {
-    bad(name, 'a UTC date or time, e.g. 2010-01-01 or 2010-01-01T12:00:00Z', v);
-  }
-}
+const API_NAME: SettingName = (setting) => `options.${setting}`;
 
 /** Checks settings from JSON; returns them typed. Unknown names are errors (typos matter). */
-export function checkTrainSettings(value: unknown): TrainSettings {
+export function checkTrainSettings(value: unknown, nameOf: SettingName = API_NAME): TrainSettings {
+  const bad = (name: string, expected: string, received: unknown): never =>
+    raise('CONTROL_INVALID_ARGUMENT', {
+      name: name === '' ? 'options' : nameOf(name),
+      expected,
+      received: JSON.stringify(received) ?? String(received),
+    });
+  // Another setting named inside a message: as the caller's users write it.
+  const other = (name: string) => (nameOf === API_NAME ? name : nameOf(name));
+  const positiveInt = (o: Record<string, unknown>, name: string, max = 1_000_000): void => {
+    const v = o[name];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max)) {
+      bad(name, `an integer from 1 to ${max}`, v);
+    }
+  };
+  const instant = (o: Record<string, unknown>, name: string): void => {
+    const v = o[name];
+    if (v === undefined) return;
+    if (typeof v !== 'string' || parseTimestampText(v) === null) {
+      bad(name, 'a UTC date or time, e.g. 2010-01-01 or 2010-01-01T12:00:00Z', v);
+    }
+  };
+
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) bad('', 'an object', value);
   const o = value as Record<string, unknown>;
@@ -175,25 +187,32 @@ export function checkTrainSettings(value: unknown): TrainSettings {
   if (o.backend !== undefined && o.backend !== 'cpu' && o.backend !== 'webgpu') {
     bad('backend', 'cpu or webgpu', o.backend);
   }
+  if (o.allowPartialWindow !== undefined && typeof o.allowPartialWindow !== 'boolean') {
+    bad('allowPartialWindow', 'true or false', o.allowPartialWindow);
+  }
   for (const name of ['validationStart', 'testStart', 'cutoff']) instant(o, name);
+  const split = `${other('validationStart')} and ${other('testStart')}`;
   const explicit = [o.validationStart, o.testStart].filter((v) => v !== undefined).length;
   if (explicit === 1) {
     bad(
       o.validationStart === undefined ? 'validationStart' : 'testStart',
-      'given together with the other (validationStart and testStart make an explicit split)',
+      `given together with the other (${split} make an explicit split)`,
       'only one of them',
     );
   }
-  if (explicit === 0 && (o.evalAnchors !== undefined || o.cutoff !== undefined)) {
-    bad(
-      o.evalAnchors !== undefined ? 'evalAnchors' : 'cutoff',
-      'used with validationStart and testStart (an explicit split)',
-      'no explicit split',
-    );
+  const needsSplit = ['evalAnchors', 'cutoff', 'allowPartialWindow'].find(
+    (name) => o[name] !== undefined && o[name] !== false,
+  );
+  if (explicit === 0 && needsSplit !== undefined) {
+    bad(needsSplit, `used with ${split} (an explicit split)`, 'no explicit split');
   }
   const micros = (v: unknown) => parseTimestampText(v as string)!;
   if (explicit === 2 && micros(o.validationStart) >= micros(o.testStart)) {
-    bad('testStart', `later than validationStart (${o.validationStart as string})`, o.testStart);
+    bad(
+      'testStart',
+      `later than ${other('validationStart')} (${o.validationStart as string})`,
+      o.testStart,
+    );
   }
   return o as TrainSettings;
 }
@@ -223,5 +242,6 @@ export function splitOf(settings: TrainSettings): SplitOptions | undefined {
     testStart: micros(settings.testStart),
     ...(settings.evalAnchors === undefined ? {} : { evalAnchors: settings.evalAnchors }),
     ...(settings.cutoff === undefined ? {} : { cutoff: micros(settings.cutoff) }),
+    ...(settings.allowPartialWindow === true ? { allowPartialWindow: true } : {}),
   };
 }

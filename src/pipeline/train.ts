@@ -31,6 +31,7 @@ import {
   type TrainedModel,
 } from '../train/trainer.js';
 import type { ArtifactRef, ArtifactStore } from '../workspace/artifacts.js';
+import { labelWarnings } from './label-checks.js';
 import { runConfigs, splitOf, type RunConfig, type TrainSettings } from './settings.js';
 import { openSource } from './source.js';
 
@@ -227,6 +228,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
       `examples: train ${sets.train.labels.length}, validation ${sets.validation.labels.length}, ` +
         `test ${sets.test.labels.length}`,
     );
+    for (const warning of labelWarnings(task, sets)) ctx.log?.('warn', warning);
     checkCancelled(ctx);
     backend = await startBackend(settings);
     pool = await openSamplerPool(prepared.stage, settings);

@@ -25,6 +25,7 @@ export interface ReportMetrics {
 }
 
 export interface ReportEpoch {
+  /** The trainer's epoch index, from 0; the report shows epochs counted from 1. */
   epoch: number;
   trainLoss: number;
   validation: number | null;
@@ -138,23 +139,42 @@ function metricsSection(metrics: ReportMetrics[]): string {
     .join('\n');
 }
 
+/** The epoch as users count it: the first is epoch 1. */
+function shownEpoch(h: ReportEpoch): number {
+  return h.epoch + 1;
+}
+
 function learningCurves(history: ReportEpoch[], metric: string): string {
   const loss: Series = {
     name: 'training loss',
     color: PALETTE[0]!,
-    points: history.map((h) => ({ x: h.epoch, y: h.trainLoss })),
+    points: history.map((h) => ({ x: shownEpoch(h), y: h.trainLoss })),
   };
   const validation: Series = {
     name: `validation ${metric}`,
     color: PALETTE[1]!,
     points: history
       .filter((h) => h.validation !== null)
-      .map((h) => ({ x: h.epoch, y: h.validation! })),
+      .map((h) => ({ x: shownEpoch(h), y: h.validation! })),
   };
+  // The axis starts at epoch 1 and spans at least one epoch.
+  const last = Math.max(2, ...history.map(shownEpoch));
+  const axis = { xLabel: 'epoch', xRange: [1, last] as [number, number] };
   return (
-    lineChart([loss], { title: 'Training loss', xLabel: 'epoch', yLabel: 'loss' }) +
-    lineChart([validation], { title: `Validation ${metric}`, xLabel: 'epoch', yLabel: metric })
+    lineChart([loss], { title: 'Training loss', ...axis, yLabel: 'loss' }) +
+    lineChart([validation], { title: `Validation ${metric}`, ...axis, yLabel: metric })
   );
+}
+
+/** One row per epoch: its loss, its validation metric and its time. */
+function epochTable(history: ReportEpoch[], metric: string): string {
+  const rows = history.map((h) => [
+    String(shownEpoch(h)),
+    formatMetric(h.trainLoss),
+    formatMetric(h.validation),
+    h.seconds.toFixed(1),
+  ]);
+  return table(['epoch', 'training loss', `validation ${metric}`, 'seconds'], rows);
 }
 
 function evaluationPlots(outputs: ReportOutputs): string {
@@ -299,6 +319,7 @@ ${table(['split', 'anchor times', 'examples', 'labels'], splitRows)}
 ${metricsSection(input.metrics)}
 <h2>Learning curves</h2>
 <div class="charts">${learningCurves(input.history, input.validationMetric)}</div>
+${epochTable(input.history, input.validationMetric)}
 <h2>Evaluation</h2>
 <div class="charts">${evaluationPlots(input.outputs)}</div>
 <h2>Label distribution</h2>

@@ -1,5 +1,5 @@
 // The CLI's exit codes for errors the user can fix: operating-system errors (a port in use, a
-// path that is not a directory) and invalid option values are user errors (exit 1) with a short
+// workspace path under a file) and invalid option values are user errors (exit 1) with a short
 // message, never an internal error with a stack trace (exit 2).
 import { createServer, type Server } from 'node:net';
 import { writeFileSync } from 'node:fs';
@@ -20,12 +20,13 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 describe('CLI user errors', () => {
-  it('init on a path that is a file exits 1 naming ENOTDIR', async () => {
+  it('init under a path that is a file exits 1 naming the file', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'afile');
     writeFileSync(file, 'x');
     expect(await main(['node', 'prequel', 'init', path.join(file, 'ws')])).toBe(EXIT_USER_ERROR);
-    expect(stderr).toMatch(/^error \[ENOTDIR\]/);
+    expect(stderr).toMatch(/^error \[CONTROL_PATH_UNUSABLE\]/);
+    expect(stderr).toContain(`${file} is a file, not a directory`);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -74,4 +74,32 @@ describe('progress renderer', () => {
     expect(tty.text()).toContain('100%');
     expect(tty.text()).toContain('job 7 train: succeeded');
   });
+
+  it("shows a job's warnings above the bar on a terminal, not its info lines", () => {
+    const tty = sink(true);
+    const bar = createProgressRenderer({ stream: tty.stream });
+    const log = (seq: number, level: 'info' | 'warn', message: string): JobEvent => ({
+      ...base,
+      type: 'log',
+      seq,
+      level,
+      message,
+    });
+    for (const e of [
+      events[0]!,
+      events[1]!,
+      log(1, 'warn', 'the train split has a single class (0 positive, 9 negative)'),
+      log(2, 'info', 'stage built'),
+      events[5]!,
+      events[events.length - 1]!,
+    ]) {
+      bar.event(e);
+    }
+    bar.stop();
+    expect(tty.text()).toContain(
+      'job 7 train: [warn] the train split has a single class (0 positive, 9 negative)\n',
+    );
+    expect(tty.text()).not.toContain('stage built');
+    expect(tty.text()).toContain('job 7 train: succeeded');
+  });
 });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_OK, EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
 import { Prequel } from '../../src/prequel.js';
 import { SHOP_QUERY, writeShop, type Shop } from './shop.js';
 
@@ -181,7 +181,7 @@ describe('prequel train, predict and models', () => {
     };
     const code = await run('train', SHOP_QUERY, '--source', 'shop', '--mode', 'normal');
     expect(interrupted).toBe(true);
-    expect(code).toBe(EXIT_USER_ERROR);
+    expect(code).toBe(EXIT_INTERRUPTED);
     expect(stderr).toContain('CONTROL_JOB_CANCELLED');
     expect(process.listeners('SIGINT')).toEqual(before);
     const prequel = await Prequel.open({ workspace, runJobs: false });

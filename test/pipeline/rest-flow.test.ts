@@ -174,7 +174,7 @@ describe('REST flow on loopback', () => {
     }
     const arrow = tableFromIPC(await download(set.id, 'arrow'));
     expect(arrow.numRows).toBe(40);
-    expect(new Set(arrow.getChild('user_id')!.toArray().map(String))).toEqual(allIds);
+    expect(new Set(Array.from(arrow.getChild('user_id')!.toArray(), String))).toEqual(allIds);
     const parquet = await readParquet(await download(set.id, 'parquet'));
     expect(parquet).toHaveLength(40);
     expect(new Set(parquet.map((r) => r.user_id))).toEqual(allIds);

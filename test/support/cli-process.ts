@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Runs `prequel` as a child process (from the sources, see prequel-from-source.ts): one command
-// to completion, or `prequel serve` kept running until stopped.
+// to completion, one command started for the test to drive (signals), or `prequel serve` kept
+// running until stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -24,6 +25,11 @@ function start(args: string[], cwd: string): ChildProcess {
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Starts one command and returns the child (stdout and stderr piped), e.g. to signal it. */
+export function spawnCli(args: string[], options: { cwd?: string } = {}): ChildProcess {
+  return start(args, options.cwd ?? root);
 }
 
 /** Runs one command and resolves with its exit code and output. */

@@ -303,7 +303,12 @@ export const Model = Type.Object({
   graphId: Nullable(Id),
   jobId: Nullable(Id),
   plan: Json,
-  metrics: Type.Record(Type.String(), Type.Unknown()),
+  metrics: Type.Record(Type.String(), Type.Unknown(), {
+    description:
+      'task, metric, validation and test evaluations next to baselines, split sizes, config, ' +
+      'and the training history: `history[].epoch` and `bestEpoch` are epoch indices counted ' +
+      'from 0 (the HTML report and the CLI count epochs from 1)',
+  }),
   checkpoint: Type.Object({ path: Type.String(), hash: Type.String() }),
   createdAt: Time,
 });
@@ -369,6 +374,13 @@ export const TrainOptions = Type.Object(
     testStart: Type.Optional(Instant('first test anchor (explicit split)')),
     evalAnchors: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     cutoff: Type.Optional(Instant('rows later than this are invisible (default: testStart)')),
+    allowPartialWindow: Type.Optional(
+      Type.Boolean({
+        description:
+          'explicit split: keep a last window that closes after the data ends (a warning, ' +
+          'PQL_PARTIAL_WINDOW) instead of failing with PQL_DATA_ENDS_BEFORE_WINDOW',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared pieces of the CLI commands: the workspace option, opening the workspace, and output
 // as JSON (--json) or as aligned text.
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { Prequel } from '../../prequel.js';
+import { Prequel, type PrequelOptions } from '../../prequel.js';
+import { checkDirectory, translatingPathErrors } from './paths.js';
 
 export const DEFAULT_WORKSPACE = '.prequel';
 
@@ -25,12 +27,31 @@ export function workspaceDir(options: CommonOptions): string {
   return options.workspace ?? process.env.PREQUEL_WORKSPACE ?? DEFAULT_WORKSPACE;
 }
 
+const WORKSPACE = 'a workspace directory';
+
+/**
+ * Opens (with `create`, creates) a workspace for a command. Its path is checked first, so a
+ * path under a regular file or a directory that cannot be written is CONTROL_PATH_UNUSABLE
+ * naming it, not an operating-system error (or a suggestion to create it there).
+ */
+export async function openWorkspace(options: PrequelOptions): Promise<Prequel> {
+  const dir = options.workspace;
+  checkDirectory(dir, WORKSPACE, options.create === true || existsSync(dir));
+  return translatingPathErrors(dir, WORKSPACE, () => Prequel.open(options));
+}
+
+/** Creates a workspace (`prequel init`), its path checked as openWorkspace checks it. */
+export async function initWorkspace(dir: string, name: string) {
+  checkDirectory(dir, WORKSPACE);
+  return translatingPathErrors(dir, WORKSPACE, () => Prequel.init(dir, { name }));
+}
+
 /** Opens the workspace for a short command (it does not pick up jobs), runs `fn`, closes it. */
 export async function withWorkspace<T>(
   options: CommonOptions,
   fn: (prequel: Prequel) => Promise<T>,
 ): Promise<T> {
-  const prequel = await Prequel.open({ workspace: workspaceDir(options), runJobs: false });
+  const prequel = await openWorkspace({ workspace: workspaceDir(options), runJobs: false });
   try {
     return await fn(prequel);
   } finally {

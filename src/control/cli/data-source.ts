@@ -3,13 +3,15 @@
 // named with --source, or data given with --data or recorded in a --graph file (as `prequel
 // inspect` writes it), registered in the workspace on first use (named after its directory or
 // file) and reused afterwards. The graph is inferred, merged with the graph file and stored as
-// a graph version; an unchanged graph reuses its version.
+// a graph version; an unchanged graph reuses its version. --data wins over the data a graph file
+// records, as a flag wins over a file; when the two name different paths a note says so.
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { DataLocation } from '../../data/graph-def.js';
 import { readGraphFile, type GraphOverride } from '../../data/graph-file.js';
 import { PrequelError, raise } from '../../errors/index.js';
 import type { Prequel } from '../../prequel.js';
+import { dataOverrideNote } from '../explain.js';
 import type { SettingValue, SourceRecord } from '../metadata/sources.js';
 import { fileOptionsFrom } from './source-options.js';
 
@@ -46,7 +48,7 @@ export async function resolveDataSource(
   if (flags.source !== undefined) {
     source = await prequel.getSource(flags.source);
   } else {
-    const location = dataLocation(flags, override?.data);
+    const location = dataLocation(flags, override?.data, notes);
     source = await registeredSource(prequel, location, notes);
   }
   if (flags.source !== undefined && override === undefined) {
@@ -82,11 +84,22 @@ function withoutData(override: GraphOverride): GraphOverride {
   return rest;
 }
 
-/** The data to read: --data, else the location the graph file records (relative to it). */
-function dataLocation(flags: DataSourceFlags, recorded: DataLocation | undefined): DataLocation {
+/**
+ * The data to read: --data, else the location the graph file records (relative to it). A --data
+ * path other than the recorded one is noted in `notes`.
+ */
+function dataLocation(
+  flags: DataSourceFlags,
+  recorded: DataLocation | undefined,
+  notes: string[],
+): DataLocation {
   const given = fileOptionsFrom(flags);
   if (flags.header !== false) delete given.header;
-  if (flags.data !== undefined) return { path: resolve(flags.data), files: given };
+  if (flags.data !== undefined) {
+    const note = dataOverrideNote(flags.data, flags.graph, recorded);
+    if (note !== null) notes.push(note);
+    return { path: resolve(flags.data), files: given };
+  }
   if (recorded === undefined || flags.graph === undefined) {
     return raise('CONTROL_INVALID_ARGUMENT', {
       name: '--source, --data or --graph',

@@ -5,10 +5,12 @@
 // the baselines, writes predictions and HTML reports, and says where everything is.
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEMO_QUERIES, runDemo, type DemoResult } from '../../demo/run.js';
-import { RUN_MODES, type RunMode } from '../../pipeline/settings.js';
+import { checkTrainSettings, RUN_MODES, type RunMode } from '../../pipeline/settings.js';
 import { formatEvaluation } from '../../pipeline/format.js';
 import { examples, printJson } from './common.js';
+import { checkDirectory } from './paths.js';
 import { createProgressRenderer } from './progress.js';
+import { flagOf } from './setting-flags.js';
 
 interface DemoFlags {
   dir: string;
@@ -40,7 +42,8 @@ export function registerDemoCommand(program: Command): void {
     )
     .option(
       '--dir <dir>',
-      'output directory (data, workspace, reports, predictions)',
+      'output directory (data, workspace, reports, predictions); a directory an earlier demo ' +
+        'wrote starts clean, another non-empty one is refused',
       'prequel-demo',
     )
     .option(
@@ -81,6 +84,9 @@ export function registerDemoCommand(program: Command): void {
       ]),
     )
     .action(async (flags: DemoFlags) => {
+      checkDirectory(flags.dir, 'the demo directory');
+      // Checked as the trainer will check it, naming the flag.
+      if (flags.epochs !== undefined) checkTrainSettings({ epochs: flags.epochs }, flagOf);
       const renderer = createProgressRenderer({ json: flags.json, logs: false });
       const step = (line: string) => {
         if (flags.json !== true) process.stderr.write(`${line}\n`);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { raise } from '../../errors/index.js';
 import { explainOnSource } from '../explain.js';
 import { explainPlan, parseTimestampText, planToJson, type SplitOptions } from '../pql/index.js';
+import { flagOf } from './setting-flags.js';
 import { fileOptionsFrom, withFileOptions } from './source-options.js';
 
 function timestampFlag(name: string, value: unknown): bigint | undefined {
@@ -32,33 +33,36 @@ function positiveInteger(name: string, value: unknown): number | undefined {
 
 /** The split the flags ask for: explicit start times, or the default fractions. */
 export function splitFromFlags(flags: Record<string, unknown>): SplitOptions {
-  const validationStart = timestampFlag('--validation-start', flags.validationStart);
-  const testStart = timestampFlag('--test-start', flags.testStart);
+  const validationStart = timestampFlag(flagOf('validationStart'), flags.validationStart);
+  const testStart = timestampFlag(flagOf('testStart'), flags.testStart);
   if ((validationStart === undefined) !== (testStart === undefined)) {
     raise('CONTROL_INVALID_ARGUMENT', {
-      name: '--validation-start and --test-start',
+      name: `${flagOf('validationStart')} and ${flagOf('testStart')}`,
       expected: 'both given, or neither',
-      received: validationStart === undefined ? '--test-start only' : '--validation-start only',
+      received: `${flagOf(validationStart === undefined ? 'testStart' : 'validationStart')} only`,
     });
   }
   if (validationStart === undefined || testStart === undefined) {
-    const needsExplicit = ['evalAnchors', 'cutoff'].filter((k) => flags[k] !== undefined);
+    const needsExplicit = ['evalAnchors', 'cutoff', 'allowPartialWindow'].filter(
+      (k) => flags[k] !== undefined,
+    );
     if (needsExplicit.length > 0) {
       raise('CONTROL_INVALID_ARGUMENT', {
-        name: needsExplicit
-          .map((k) => (k === 'cutoff' ? '--cutoff' : '--eval-anchors'))
-          .join(' and '),
-        expected: 'used together with --validation-start and --test-start (an explicit split)',
+        name: needsExplicit.map(flagOf).join(' and '),
+        expected:
+          `used together with ${flagOf('validationStart')} and ${flagOf('testStart')} ` +
+          '(an explicit split)',
         received: 'no explicit split',
       });
     }
     return { kind: 'fractions' };
   }
   const split: SplitOptions = { kind: 'explicit', validationStart, testStart };
-  const evalAnchors = positiveInteger('--eval-anchors', flags.evalAnchors);
-  const cutoff = timestampFlag('--cutoff', flags.cutoff);
+  const evalAnchors = positiveInteger(flagOf('evalAnchors'), flags.evalAnchors);
+  const cutoff = timestampFlag(flagOf('cutoff'), flags.cutoff);
   if (evalAnchors !== undefined) split.evalAnchors = evalAnchors;
   if (cutoff !== undefined) split.cutoff = cutoff;
+  if (flags.allowPartialWindow === true) split.allowPartialWindow = true;
   return split;
 }
 
@@ -78,6 +82,11 @@ export function withSplitOptions(command: Command): Command {
     .option(
       '--cutoff <time>',
       'rows later than this are invisible to training (default: test start)',
+    )
+    .option(
+      '--allow-partial-window',
+      'explicit split: keep a last validation or test window that closes after the data ends ' +
+        '(with a warning) instead of failing with PQL_DATA_ENDS_BEFORE_WINDOW',
     );
 }
 
@@ -95,7 +104,8 @@ export function registerExplain(
     )
     .option(
       '--data <source>',
-      'a directory of .csv/.parquet/.json files, one such file, or a .duckdb file',
+      'a directory of .csv/.parquet/.json files, one such file, or a .duckdb file ' +
+        "(wins over a --graph file's data, with a note when they differ)",
     )
     .option(
       '--graph <file>',
@@ -113,11 +123,11 @@ export function registerExplain(
       countExamples: flags.count !== false,
     });
     if (flags.json === true) {
-      write(
-        `${JSON.stringify({ ...planToJson(result.plan), examples: result.examples }, null, 2)}\n`,
-      );
+      const json = { ...planToJson(result.plan), examples: result.examples, notes: result.notes };
+      write(`${JSON.stringify(json, null, 2)}\n`);
       return;
     }
+    for (const note of result.notes) process.stderr.write(`${note}\n`);
     let text = explainPlan(result.plan);
     if (result.examples !== null) {
       const e = result.examples;

@@ -16,7 +16,9 @@ export interface FollowOptions {
 
 /**
  * Resolves with the job once it succeeded; a failed job throws its error, a cancelled one
- * CONTROL_JOB_CANCELLED. A first Ctrl-C cancels the job; a second one quits at once.
+ * CONTROL_JOB_CANCELLED (with `signal: 'SIGINT'` in its details when this process's Ctrl-C
+ * cancelled it, which the CLI exits with 130). A first Ctrl-C cancels the job; a second one
+ * quits at once.
  */
 export async function followJob(
   prequel: Prequel,
@@ -25,7 +27,9 @@ export async function followJob(
 ): Promise<JobRecord> {
   const stream = options.stream ?? process.stderr;
   const renderer = createProgressRenderer({ json: options.json, stream });
+  let interrupted = false;
   const onInterrupt = () => {
+    interrupted = true;
     stream.write(`\ncancelling job ${job.id} (Ctrl-C again to quit at once)\n`);
     prequel.cancelJob(job.id).catch(() => undefined);
   };
@@ -50,7 +54,12 @@ export async function followJob(
     process.removeListener('SIGINT', onInterrupt);
   }
   const ended = await prequel.getJob(job.id);
-  if (ended.state === 'cancelled') throw prequelError('CONTROL_JOB_CANCELLED', {});
+  if (ended.state === 'cancelled') {
+    throw prequelError(
+      'CONTROL_JOB_CANCELLED',
+      interrupted ? { id: job.id, signal: 'SIGINT' } : {},
+    );
+  }
   if (ended.state === 'failed') {
     throw ended.error === null
       ? prequelError('CONTROL_INTERNAL', { detail: `job ${job.id} failed without an error` })

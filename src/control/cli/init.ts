@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `prequel init [dir]`: creates a workspace (directory layout and metadata database).
 import type { Command } from 'commander';
-import { Prequel } from '../../prequel.js';
-import { DEFAULT_WORKSPACE, examples, printJson } from './common.js';
+import { DEFAULT_WORKSPACE, examples, initWorkspace, printJson } from './common.js';
 
 export function registerInitCommand(program: Command): void {
   program
@@ -16,7 +15,7 @@ export function registerInitCommand(program: Command): void {
       examples(['prequel init', 'prequel init ./f1-workspace --name f1 --json']),
     )
     .action(async (dir: string, options: { name: string; json?: boolean }) => {
-      const info = await Prequel.init(dir, { name: options.name });
+      const info = await initWorkspace(dir, options.name);
       if (options.json === true) printJson(info);
       else process.stdout.write(`created workspace ${info.name} at ${info.root}\n`);
     });

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Entry point of the `prequel` command line. Exit codes: 0 success, 1 user error, 2 internal.
+// Entry point of the `prequel` command line. Exit codes: 0 success, 1 user error, 2 internal,
+// 130 (128 + SIGINT) when Ctrl-C cancelled the command's job.
 import { Command, CommanderError } from 'commander';
 import { PrequelError } from '../../errors/index.js';
 import { PqlDiagnostics } from '../pql/diagnostics.js';
@@ -17,6 +18,8 @@ import { registerTrainCommand } from './train.js';
 export const EXIT_OK = 0;
 export const EXIT_USER_ERROR = 1;
 export const EXIT_INTERNAL = 2;
+/** 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
 
 /** Builds the command tree; each command module adds itself here. */
 export function buildProgram(): Command {
@@ -95,6 +98,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof PrequelError) {
       fail(err.code, err.message);
+      if (err.code === 'CONTROL_JOB_CANCELLED' && err.details.signal === 'SIGINT') {
+        return EXIT_INTERRUPTED;
+      }
       return err.status < 500 ? EXIT_USER_ERROR : EXIT_INTERNAL;
     }
     const system = systemError(err);

@@ -8,9 +8,8 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { raise } from '../../errors/index.js';
-import { Prequel } from '../../prequel.js';
 import type { PredictionFormat } from '../metadata/models.js';
-import { examples, printJson, withCommonOptions, workspaceDir } from './common.js';
+import { examples, openWorkspace, printJson, withCommonOptions, workspaceDir } from './common.js';
 import type { CommonOptions } from './common.js';
 import { followJob } from './follow.js';
 
@@ -93,7 +92,7 @@ export function registerPredictCommand(program: Command): void {
       if (flags.ids !== undefined && !existsSync(flags.ids)) {
         raise('DATA_FILE_NOT_FOUND', { path: flags.ids, expected: 'a file of entity ids' });
       }
-      const prequel = await Prequel.open({ workspace: workspaceDir(flags), runJobs: true });
+      const prequel = await openWorkspace({ workspace: workspaceDir(flags), runJobs: true });
       try {
         const idsFormat = ['.arrow', '.arrows', '.ipc'].includes(extname(flags.ids ?? ''))
           ? 'arrow'

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Renders job events on a terminal: a progress bar (cli-progress) when the stream is a TTY,
 // plain lines otherwise (CI logs, pipes), JSON lines with --json. Used by every long command.
+// The bar shows a job's warnings and errors above it; plain lines show every log line.
 import cliProgress from 'cli-progress';
 import type { JobEvent } from '../jobs/events.js';
 import { TERMINAL_STATES } from '../jobs/events.js';
@@ -80,7 +81,12 @@ function barRenderer(stream: NodeJS.WritableStream): ProgressRenderer {
   };
   return {
     event(e) {
-      if (e.type === 'progress') {
+      if (e.type === 'log') {
+        if (e.level !== 'warn' && e.level !== 'error') return;
+        // Above the bar: clear its line, print, draw the bar again below.
+        stream.write(`\r\x1b[2Kjob ${e.jobId} ${e.kind}: [${e.level}] ${e.message}\n`);
+        if (started) bar.render();
+      } else if (e.type === 'progress') {
         start(e);
         bar.update(Math.round(e.fraction * 100), { message: e.message ?? '' });
       } else if (e.type === 'state') {

@@ -2,8 +2,13 @@
 // `prequel serve`: the REST API over a workspace, on 127.0.0.1 unless told otherwise. Runs
 // jobs in worker threads; stops cleanly on SIGINT / SIGTERM.
 import { Option, type Command } from 'commander';
-import { Prequel } from '../../prequel.js';
-import { examples, nonNegativeInt, withCommonOptions, workspaceDir } from './common.js';
+import {
+  examples,
+  nonNegativeInt,
+  openWorkspace,
+  withCommonOptions,
+  workspaceDir,
+} from './common.js';
 import type { CommonOptions } from './common.js';
 
 interface ServeOptions extends CommonOptions {
@@ -69,7 +74,7 @@ export function registerServeCommand(program: Command): void {
         level: options.logLevel,
         pretty: process.stdout.isTTY === true && options.json !== true,
       });
-      const prequel = await Prequel.open({
+      const prequel = await openWorkspace({
         workspace: workspaceDir(options),
         logger,
         maxConcurrentJobs: Math.max(1, options.maxJobs),

@@ -5,11 +5,11 @@
 // Prints the test metrics next to the baselines, the model id, the report and the model file.
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { Prequel } from '../../prequel.js';
-import { RUN_MODES, type TrainSettings } from '../../pipeline/settings.js';
+import { checkTrainSettings, RUN_MODES, type TrainSettings } from '../../pipeline/settings.js';
 import { workspaceLayout } from '../../workspace/layout.js';
 import {
   examples,
+  openWorkspace,
   printJson,
   withCommonOptions,
   workspaceDir,
@@ -19,6 +19,7 @@ import { resolveDataSource } from './data-source.js';
 import { splitFromFlags, withSplitOptions } from './explain.js';
 import { followJob } from './follow.js';
 import { describeModel } from './model-output.js';
+import { flagOf } from './setting-flags.js';
 import { withFileOptions } from './source-options.js';
 
 interface TrainFlags extends CommonOptions {
@@ -38,6 +39,7 @@ interface TrainFlags extends CommonOptions {
   testStart?: string;
   evalAnchors?: string;
   cutoff?: string;
+  allowPartialWindow?: boolean;
   [flag: string]: unknown;
 }
 
@@ -72,7 +74,10 @@ function fanoutList(value: string): number[] {
   return hops.map(Number);
 }
 
-/** The training settings the flags give; the facade checks them once more. */
+/**
+ * The training settings the flags give, checked here with the flags' names (the facade checks
+ * them once more, as library options).
+ */
 export function settingsFromFlags(flags: TrainFlags): TrainSettings {
   const split = splitFromFlags(flags);
   const settings: Record<string, unknown> = {
@@ -91,10 +96,10 @@ export function settingsFromFlags(flags: TrainFlags): TrainSettings {
     settings.testStart = flags.testStart;
     settings.evalAnchors = split.evalAnchors;
     settings.cutoff = flags.cutoff;
+    settings.allowPartialWindow = split.allowPartialWindow;
   }
-  return Object.fromEntries(
-    Object.entries(settings).filter(([, v]) => v !== undefined),
-  ) as TrainSettings;
+  const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+  return checkTrainSettings(given, flagOf);
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -108,7 +113,8 @@ export function registerTrainCommand(program: Command): void {
     .option('--source <name>', 'a data source registered in the workspace')
     .option(
       '--data <path>',
-      'a directory of .csv/.parquet/.json files, one such file, or a .duckdb file (registered on first use)',
+      'a directory of .csv/.parquet/.json files, one such file, or a .duckdb file (registered on ' +
+        "first use; wins over a --graph file's data, with a note when they differ)",
     )
     .option(
       '--graph <file>',
@@ -139,7 +145,7 @@ export function registerTrainCommand(program: Command): void {
       const settings = settingsFromFlags(flags);
       const workspace = workspaceDir(flags);
       const fresh = !existsSync(workspaceLayout(workspace).marker);
-      const prequel = await Prequel.open({ workspace, create: true, runJobs: true });
+      const prequel = await openWorkspace({ workspace, create: true, runJobs: true });
       try {
         if (fresh && flags.json !== true) process.stderr.write(`created workspace ${workspace}\n`);
         const { source, graphVersion, notes } = await resolveDataSource(prequel, flags);
@@ -159,6 +165,7 @@ export function registerTrainCommand(program: Command): void {
           return printJson({
             jobId: done.id,
             modelId,
+            notes,
             name: model.name,
             task,
             seconds,

@@ -31,7 +31,10 @@ export interface PlanOptions {
   split?: SplitOptions;
   /** A window crossing the next split's start: drop the anchor with a warning, or reject. */
   boundary?: 'clip' | 'reject';
-  /** Keep a last window that closes after the data ends (with a warning) instead of failing. */
+  /**
+   * Keep a last window that closes after the data ends (with a warning) instead of failing;
+   * default: the explicit split's own `allowPartialWindow`, else false.
+   */
   allowPartialWindow?: boolean;
   /** Anchor of the prediction plan; default the latest timestamp of the target's tables. */
   predictionAnchor?: bigint;
@@ -146,14 +149,17 @@ export function compilePlan(source: string, graph: GraphDef, options: PlanOption
     const range = options.timeRange;
     if (range === undefined)
       throw prequelError('PQL_NO_TIME_RANGE', { expected: 'options.timeRange from timeRangeSql' });
+    const split = options.split ?? { kind: 'fractions' };
     const plan = planSplits({
       horizon,
       step: options.step ?? horizon,
       dataStart: range.start,
       dataEnd: range.end,
-      options: options.split ?? { kind: 'fractions' },
+      options: split,
       boundary: options.boundary ?? 'clip',
-      allowPartialWindow: options.allowPartialWindow ?? false,
+      allowPartialWindow:
+        options.allowPartialWindow ??
+        (split.kind === 'explicit' && split.allowPartialWindow === true),
     });
     warnings.push(...plan.warnings);
     const step = (s: AnchorSeries, cutoff: bigint | null): SplitStep => {

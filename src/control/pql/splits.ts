@@ -34,6 +34,8 @@ export type SplitOptions =
       evalAnchors?: number;
       /** Rows later than this are invisible to training and validation; default testStart. */
       cutoff?: bigint;
+      /** Keep a last window that closes after the data ends (see SplitInput). */
+      allowPartialWindow?: boolean;
     };
 
 export interface SplitPlan {
@@ -54,6 +56,10 @@ export interface SplitInput {
   dataEnd: bigint;
   options: SplitOptions;
   boundary: 'clip' | 'reject';
+  /**
+   * Explicit splits: a last validation or test window closing after the data ends is kept with
+   * the warning PQL_PARTIAL_WINDOW instead of failing with PQL_DATA_ENDS_BEFORE_WINDOW.
+   */
   allowPartialWindow: boolean;
 }
 

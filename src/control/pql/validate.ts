@@ -2,7 +2,7 @@
 // Validation of a parsed query against a graph definition. Every rule adds a coded diagnostic
 // and validation goes on, so one run reports all errors of the query; a reference that does not
 // resolve is skipped by the rules that depend on it, so one typo gives one error.
-import type { GraphDef, TableDef } from '../../data/graph-def.js';
+import type { ColumnDef, GraphDef, TableDef } from '../../data/graph-def.js';
 import {
   type Aggregation,
   type ColumnRef,
@@ -317,11 +317,15 @@ export class Validator {
       );
       return null;
     }
-    if (agg.op === 'LIST_DISTINCT' && (input === 'list' || input === 'other')) {
+    if (agg.op === 'LIST_DISTINCT' && column !== null && !listable(table, column)) {
+      // A set of distinct numbers, texts or times is no class set to predict or rank.
+      const numeric = column.stype === 'numerical';
       this.add(
         'PQL_TYPE_MISMATCH',
         agg.column.span,
-        `a key or categorical column for LIST_DISTINCT (got ${input})`,
+        `a categorical, id or foreign-key column for LIST_DISTINCT; ${table.name}.${column.name} ` +
+          `is ${column.stype} (${column.physical})` +
+          (numeric ? '; aggregate it with SUM, AVG, MIN or MAX instead' : ''),
       );
       return null;
     }
@@ -450,6 +454,12 @@ export class Validator {
 }
 
 /** True when constant `c` can be compared with a value of `kind`. */
+/** True when LIST_DISTINCT may collect `column`: a key of its table, or a categorical column. */
+export function listable(table: TableDef, column: ColumnDef): boolean {
+  if (column.name === table.primaryKey || isForeignKey(table, column.name)) return true;
+  return column.stype === 'categorical' || column.stype === 'id';
+}
+
 export function constantFits(kind: ValueKind, c: Constant): boolean {
   switch (kind) {
     case 'numeric':
