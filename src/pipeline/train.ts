@@ -63,7 +63,7 @@ export interface ModelMetrics {
   bestEpoch: number;
   config: RunConfig;
   /** Validation metric of every configuration tried (the `best` mode's search). */
-  search: { config: RunConfig; validation: number; seconds: number }[];
+  search: { config: RunConfig; validation: number | null; seconds: number }[];
   seconds: number;
 }
 
@@ -259,18 +259,22 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
         onProgress: (p) => {
           checkCancelled(ctx);
           const f = 0.15 + span * (i + (p.epoch + p.step / Math.max(1, p.steps)) / config.epochs);
-          ctx.progress?.(f, `epoch ${p.epoch + 1}/${config.epochs} step ${p.step}/${p.steps}`);
-          if (p.validation !== null) {
+          ctx.progress?.(
+            f,
+            `epoch ${p.epoch + 1}/${config.epochs} step ${Math.min(p.step + 1, p.steps)}/${p.steps}`,
+          );
+          if (p.step === p.steps) {
+            const shown = p.validation === null ? 'undefined' : p.validation.toFixed(4);
             ctx.log?.(
               'info',
               `config ${i + 1}/${configs.length} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, ` +
-                `validation ${p.metric} ${p.validation.toFixed(4)}, ${p.seconds.toFixed(1)} s`,
+                `validation ${p.metric} ${shown}, ${p.seconds.toFixed(1)} s`,
             );
           }
         },
       });
       const value = result.history[result.bestEpoch]!.validation;
-      const score = task === 'regression' ? -value : value;
+      const score = result.bestScore;
       search.push({ config, validation: value, seconds: (performance.now() - t0) / 1000 });
       if (best === null || score > best.score) {
         best?.model.dispose();

@@ -153,13 +153,16 @@ function rankingLoss(h: Tensor, s: StepInput): Tensor | null {
 export async function validationScore(
   model: TrainedModel,
   set: LabelSet,
-): Promise<{ score: number; value: number }> {
+): Promise<{ score: number; value: number | null }> {
   const n = set.entities.length;
   switch (model.task) {
     case 'binary': {
-      // A single-class validation window has no AUROC: report chance level and keep training.
-      const value = auroc(set.labels, await model.predict(set)).value ?? 0.5;
-      return { score: value, value };
+      const p = await model.predict(set);
+      const value = auroc(set.labels, p).value;
+      if (value !== null) return { score: value, value };
+      // A single-class validation window has no AUROC (reported as null): epochs are compared
+      // by their log loss on it instead, and training goes on.
+      return { score: -logLoss(set.labels, p), value: null };
     }
     case 'regression': {
       const mae = regressionMetrics(set.labels, await model.predict(set)).mae;
@@ -187,4 +190,14 @@ export async function validationScore(
       return { score: value, value };
     }
   }
+}
+
+/** Mean binary cross-entropy of probabilities `p` (clipped to [1e-7, 1 - 1e-7]). */
+function logLoss(labels: ArrayLike<number>, p: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]!));
+    sum -= labels[i]! > 0 ? Math.log(q) : Math.log(1 - q);
+  }
+  return sum / Math.max(1, labels.length);
 }

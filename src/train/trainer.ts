@@ -99,7 +99,10 @@ export interface Progress {
   step: number;
   steps: number;
   loss: number;
-  /** Validation metric after the epoch's last step; null inside an epoch. */
+  /**
+   * Validation metric after the epoch's last step (step === steps); null inside an epoch, and
+   * when the metric is undefined on the validation window (AUROC with a single class).
+   */
   validation: number | null;
   metric: MetricName;
   seconds: number;
@@ -108,7 +111,8 @@ export interface Progress {
 export interface EpochRecord {
   epoch: number;
   loss: number;
-  validation: number;
+  /** Null when undefined on the validation window (AUROC with a single class). */
+  validation: number | null;
   seconds: number;
   /**
    * Of `seconds`, the time the training steps waited for their batch to be sampled and encoded
@@ -223,7 +227,13 @@ export async function train(
   columns: ColumnStore,
   splits: { train: LabelSet; validation: LabelSet },
   options: TrainOptions,
-): Promise<{ model: TrainedModel; history: EpochRecord[]; bestEpoch: number }> {
+): Promise<{
+  model: TrainedModel;
+  history: EpochRecord[];
+  bestEpoch: number;
+  /** The best epoch's selection score: the metric, higher is better (regression: -MAE). */
+  bestScore: number;
+}> {
   checkOptions(options, graph);
   const task = options.task;
   const classes = vocabulary(options, [splits.train, splits.validation]);
@@ -429,5 +439,5 @@ export async function train(
   }
   // Restore the best epoch: a fresh network holding its weights.
   model.dispose();
-  return { model: build(best.weights!), history, bestEpoch: best.epoch };
+  return { model: build(best.weights!), history, bestEpoch: best.epoch, bestScore: best.score };
 }

@@ -32,7 +32,7 @@ async function testAuroc(mode: 'leak' | 'visible'): Promise<{ test: number; best
     try {
       const ev = await evaluate(model, db.test, [db.train, db.validation]);
       expect(ev.examples).toBe(db.test.entities.length);
-      return { test: ev.model.auroc!.value!, best: Math.max(...history.map((h) => h.validation)) };
+      return { test: ev.model.auroc!.value!, best: Math.max(...history.map((h) => h.validation!)) };
     } finally {
       model.dispose();
     }
