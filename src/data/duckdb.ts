@@ -21,6 +21,7 @@ import { ColumnBuilder, concatChunks } from './column-builder.js';
 import { appendChunk, planColumn } from './duckdb-vectors.js';
 import { quoteIdent } from './sql.js';
 import { registerFiles, type FileOptions } from './duckdb-files.js';
+import { createInstance } from './duckdb-settings.js';
 import { PrequelError, raise } from '../errors/index.js';
 
 export type { FileOptions } from './duckdb-files.js';
@@ -32,7 +33,10 @@ export interface DuckDbOptions extends FileOptions {
   tables?: Record<string, FileOptions>;
   /** Open a .duckdb file read-only (default true). */
   readOnly?: boolean;
-  /** DuckDB settings, e.g. { memory_limit: '2GB', threads: '4' } (beyond it DuckDB spills). */
+  /**
+   * DuckDB settings, e.g. { memory_limit: '2GB', threads: '4' } (beyond the memory limit DuckDB
+   * spills); one DuckDB does not know or refuses raises DATA_SETTING_INVALID naming it.
+   */
   settings?: Record<string, string>;
 }
 
@@ -45,7 +49,7 @@ export async function openDuckDb(
 ): Promise<DuckDbConnector> {
   const settings = options.settings ?? {};
   if (source === ':memory:') {
-    return DuckDbConnector.create(await DuckDBInstance.create(':memory:', settings), options);
+    return DuckDbConnector.create(await createInstance(':memory:', settings), options);
   }
   const info = await stat(source).catch(() => null);
   if (info === null) {
@@ -56,19 +60,19 @@ export async function openDuckDb(
   }
   if (info.isFile() && /\.(duckdb|db|ddb)$/i.test(source)) {
     const access = options.readOnly === false ? 'READ_WRITE' : 'READ_ONLY';
-    const instance = await DuckDBInstance.create(source, {
-      ...settings,
-      access_mode: access,
-    }).catch((err) =>
-      raise(
-        'DATA_FILE_UNREADABLE',
-        { path: source, format: 'a DuckDB database', reason: message(err) },
-        err,
-      ),
+    const instance = await createInstance(source, settings, { access_mode: access }).catch(
+      (err) => {
+        if (err instanceof PrequelError) throw err; // a refused setting, named
+        return raise(
+          'DATA_FILE_UNREADABLE',
+          { path: source, format: 'a DuckDB database', reason: message(err) },
+          err,
+        );
+      },
     );
     return DuckDbConnector.create(instance, options);
   }
-  const memory = await DuckDBInstance.create(':memory:', settings);
+  const memory = await createInstance(':memory:', settings);
   const connector = await DuckDbConnector.create(memory, options);
   try {
     connector.notes.push(

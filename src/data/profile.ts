@@ -13,7 +13,7 @@ export interface ColumnProfile {
   nonNull: number;
   /** Distinct non-NULL values (exact up to EXACT_DISTINCT_ROWS rows or for key candidates). */
   distinct: number;
-  /** Range of integer columns (exact). */
+  /** Range of integer columns (exact); null when it does not fit int64. */
   min: bigint | null;
   max: bigint | null;
   /** Largest absolute value of a float column. */
@@ -28,6 +28,9 @@ export interface TableProfile {
   rows: number;
   columns: ColumnProfile[];
 }
+
+const INT64_MIN = '-9223372036854775808';
+const INT64_MAX = '9223372036854775807';
 
 /** Above this many rows, distinct counts of columns that cannot be the key are approximate. */
 export const EXACT_DISTINCT_ROWS = 5_000_000;
@@ -64,7 +67,12 @@ export async function profileTable(
       parts.push(`count(DISTINCT ${c}) AS "d${i}"`);
     }
     if (integral(column.physical)) {
-      parts.push(`min(${c}) AS "mn${i}"`, `max(${c}) AS "mx${i}"`);
+      // A range beyond int64 (a NUMBER(38,0) or HUGEINT column) is left unknown (NULL).
+      const fits = `min(${c}) >= ${INT64_MIN} AND max(${c}) <= ${INT64_MAX}`;
+      parts.push(
+        `CASE WHEN ${fits} THEN min(${c}) END AS "mn${i}"`,
+        `CASE WHEN ${fits} THEN max(${c}) END AS "mx${i}"`,
+      );
     } else if (column.physical === 'float' || column.physical === 'decimal') {
       parts.push(`max(abs(${c})) AS "ma${i}"`);
     } else if (column.physical === 'string') {

@@ -23,7 +23,7 @@ import { FeatureEncoder, toBitmap } from './encode.js';
 import { TIME, sourceOf, tableRelation } from './relation.js';
 import { quoteIdent, toTimestamp } from './sql.js';
 import type { StageFeature, StageNodeTable } from './stage.js';
-import { raise } from '../errors/index.js';
+import { PrequelError, prequelError, raise } from '../errors/index.js';
 
 /** Progress of a long step: `rows` of `total` done. */
 export type Progress = (event: {
@@ -127,6 +127,9 @@ function featureExpression(
   if (column.stype === 'numerical' && column.physical === 'string') {
     return dialect === 'duckdb' ? `TRY_CAST(${c} AS DOUBLE)` : `TRY_TO_DOUBLE(${c})`;
   }
+  // A numerical integer becomes float32 anyway (validation warns past 2^24); cast in SQL so one
+  // beyond int64 (a NUMBER(38,0) or HUGEINT) becomes a float too, not an out-of-range error.
+  if (column.stype === 'numerical' && column.physical === 'bigint') return `CAST(${c} AS DOUBLE)`;
   return c;
 }
 
@@ -177,17 +180,21 @@ export async function writeNodeFile(
 
   const out = new ArrowFile(path);
   let rows = 0;
-  for await (const chunk of connector.query(sql)) {
-    if (chunk.rows === 0) continue;
-    const children: Data[] = [];
-    let c = 0;
-    if (keyType === 'bigint') children.push(int64Data(chunk.columns[c++], chunk.rows));
-    else if (keyType === 'string') children.push(encodeStrings(chunk.columns[c++], chunk.rows));
-    if (temporal) children.push(int64Data(chunk.columns[c++], chunk.rows));
-    encoders.forEach((e, j) => children.push(e.encode(chunk.columns[c + j], chunk.rows)));
-    out.write(schema, children, chunk.rows);
-    rows += chunk.rows;
-    progress?.({ step: 'nodes', table: table.name, rows, total });
+  try {
+    for await (const chunk of connector.query(sql)) {
+      if (chunk.rows === 0) continue;
+      const children: Data[] = [];
+      let c = 0;
+      if (keyType === 'bigint') children.push(int64Data(chunk.columns[c++], chunk.rows));
+      else if (keyType === 'string') children.push(encodeStrings(chunk.columns[c++], chunk.rows));
+      if (temporal) children.push(int64Data(chunk.columns[c++], chunk.rows));
+      encoders.forEach((e, j) => children.push(e.encode(chunk.columns[c + j], chunk.rows)));
+      out.write(schema, children, chunk.rows);
+      rows += chunk.rows;
+      progress?.({ step: 'nodes', table: table.name, rows, total });
+    }
+  } catch (err) {
+    throw withColumnName(err, table, features);
   }
   await out.close(schema);
   const stageFeatures: StageFeature[] = features.map((column, j) => {
@@ -203,6 +210,19 @@ export async function writeNodeFile(
     return feature;
   });
   return { name: table.name, file, rows, keyType, temporal, features: stageFeatures };
+}
+
+/** A value error on a feature field (f0, f1, ...) renamed to the table's own column. */
+function withColumnName(err: unknown, table: TableDef, features: ColumnDef[]): unknown {
+  if (!(err instanceof PrequelError) || err.code !== 'DATA_VALUE_OUT_OF_RANGE') return err;
+  const field = /^f(\d+)$/.exec(String(err.details.column));
+  const feature = field === null ? undefined : features[Number(field[1])];
+  if (feature === undefined) return err;
+  return prequelError(
+    err.code,
+    { ...err.details, column: `${table.name}.${feature.name}` },
+    err.cause ?? err,
+  );
 }
 
 function encodeStrings(column: ResultColumn, rows: number): Data {

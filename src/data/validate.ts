@@ -49,6 +49,9 @@ export interface ValidationReport {
 /** Float32 holds every integer up to 2^24 exactly; numerical features are stored as float32. */
 export const FLOAT32_EXACT = 2 ** 24;
 
+/** The largest finite float32; a numerical value beyond it is stored as infinity. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Name of the forward edge type of a foreign key, as the store names it (src__relation__dst). */
 export function edgeTypeName(table: string, column: string, references: string): string {
   return `${table}__f2p_${column}__${references}`;
@@ -321,7 +324,7 @@ async function checkRows(
     );
   }
   const wide = table.columns.filter(
-    (c) => c.stype === 'numerical' && ['int', 'bigint', 'decimal'].includes(c.physical),
+    (c) => c.stype === 'numerical' && ['int', 'bigint', 'decimal', 'float'].includes(c.physical),
   );
   wide.forEach((c, i) => parts.push(`max(abs(CAST(${quoteIdent(c.name)} AS DOUBLE))) AS w${i}`));
   // Text columns read as timestamps (other than the time column, counted above).
@@ -400,7 +403,16 @@ async function checkRows(
   }
   wide.forEach((c, i) => {
     const max = cell(`w${i}`);
-    if (max > FLOAT32_EXACT) {
+    if (max > FLOAT32_MAX) {
+      add({
+        severity: 'warning',
+        code: 'FLOAT_OVERFLOW',
+        table: table.name,
+        column: c.name,
+        message: `numerical values up to ${max} exceed float32 (largest ${FLOAT32_MAX}) and are stored as infinity`,
+        details: { max, limit: FLOAT32_MAX },
+      });
+    } else if (c.physical !== 'float' && max > FLOAT32_EXACT) {
       add({
         severity: 'warning',
         code: 'FLOAT_PRECISION',

@@ -45,6 +45,10 @@ export const dataErrors = defineErrors({
     message: 'column {column} has type {type}, which is not supported as {use}',
   },
   DATA_CONNECTOR_CLOSED: { status: 400, message: 'the {dialect} connector is closed' },
+  DATA_SETTING_INVALID: {
+    status: 400,
+    message: 'the DuckDB setting {setting} = {value} was refused ({reason}); expected {expected}',
+  },
   DATA_GRAPH_FILE_INVALID: {
     status: 400,
     message: 'the graph file {path} is not valid: {reason}',
