@@ -1,28 +1,39 @@
 // SPDX-License-Identifier: Apache-2.0
 // rel-f1 accuracy benchmark (RelBench protocol, ../shared/reference/relbench.md 4a-4b), through
-// the product path: the library facade registers the Ergast CSVs as a DuckDB source, inspects it
-// with examples/f1/graph.json, and trains each entity task as a predictive query with RelBench's
-// split (validation from 2005, test from 2010, 40 evaluation anchors, data visible up to
-// 2010-01-01) in a run mode, one job per task and seed. Prints per-seed test metrics, their mean
-// and wall time per run next to the published numbers and the baselines of the same split.
+// a product surface (--via): the library facade in this process (default), the `prequel` CLI
+// (one `node bin/prequel.js` process per command) or the REST API of a `prequel serve` process.
+// Each registers the Ergast CSVs, inspects them with examples/f1/graph.json, and trains each
+// entity task as a predictive query with RelBench's split (validation from 2005, test from 2010,
+// 40 evaluation anchors, data visible up to 2010-01-01) in a run mode, one job per task and seed,
+// then writes the last seed's predictions for every driver to a CSV file. Prints per-seed test
+// metrics, their mean and wall time per run next to the published numbers and the baselines of
+// the same split, and the row count of each prediction file. The CLI and REST surfaces run the
+// compiled dist/, so build first (npm run bench:f1-cli does).
 //
-//   npx tsx bench/train-f1.ts [--tasks dnf,top3,position] [--seeds 1,2,3] [--mode normal]
-//     [--epochs 10] [--channels 128] [--fanouts 128,64] [--batch 512] [--lr 0.005]
-//     [--aggregation sum|mean] [--dropout 0.1] [--threads 2]
+//   npx tsx bench/train-f1.ts [--via library|cli|rest] [--tasks dnf,top3,position]
+//     [--seeds 1,2,3] [--mode normal] [--epochs 10] [--channels 128] [--fanouts 128,64]
+//     [--batch 512] [--lr 0.005] [--aggregation sum|mean] [--dropout 0.1] [--threads 2]
+//
+// The CLI has no flags for --aggregation and --dropout; --via cli rejects them.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readGraphFile } from '../src/data/graph-file.js';
-import type { ModelMetrics } from '../src/pipeline/train.js';
 import { RUN_MODES, type RunMode, type TrainSettings } from '../src/pipeline/settings.js';
-import { Prequel } from '../src/prequel.js';
+import { checkBuild } from './f1/child.js';
+import { CliSurface, trainFlags } from './f1/cli.js';
+import { LibrarySurface } from './f1/library.js';
+import { RestSurface } from './f1/rest.js';
+import {
+  csvRowCount,
+  RAW,
+  SURFACES,
+  type F1Surface,
+  type SurfaceName,
+  type TrainedModel,
+} from './f1/surface.js';
 import { machineLines, markdownTable } from './report.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const RAW = resolve(ROOT, '../shared/data/f1/raw');
 
 interface Task {
   query: string;
@@ -55,6 +66,7 @@ const SPLIT = { validationStart: '2005-01-01', testStart: '2010-01-01', evalAnch
 
 const { values: args } = parseArgs({
   options: {
+    via: { type: 'string', default: 'library' },
     tasks: { type: 'string', default: 'dnf,top3,position' },
     seeds: { type: 'string', default: '1,2,3' },
     mode: { type: 'string', default: 'normal' },
@@ -89,8 +101,17 @@ function shown(task: Task, value: number | null | undefined): string {
   return task.metric === 'auroc' ? (100 * value).toFixed(2) : value.toFixed(3);
 }
 
+function surfaceFor(via: SurfaceName, dir: string): F1Surface {
+  if (via === 'cli') return new CliSurface(dir);
+  if (via === 'rest') return new RestSurface(dir);
+  return new LibrarySurface(join(dir, 'ws'));
+}
+
 if (!existsSync(join(RAW, 'results.csv'))) {
   throw new Error(`the F1 data is missing: expected the Ergast CSVs in ${RAW}`);
+}
+if (!SURFACES.includes(args.via as SurfaceName)) {
+  throw new Error(`--via must be one of ${SURFACES.join(', ')}, not ${args.via}`);
 }
 if (!RUN_MODES.includes(args.mode as RunMode)) {
   throw new Error(`--mode must be one of ${RUN_MODES.join(', ')}, not ${args.mode}`);
@@ -99,63 +120,56 @@ const names = args.tasks.split(',');
 for (const name of names) {
   if (!(name in TASKS)) throw new Error(`unknown task ${name}: one of ${Object.keys(TASKS)}`);
 }
+const via = args.via as SurfaceName;
 const seeds = args.seeds.split(',').map(Number);
 const extra = overrides();
+if (via === 'cli') trainFlags(extra);
+const stale = via === 'library' ? null : checkBuild();
 
-const workspace = await mkdtemp(join(tmpdir(), 'prequel-f1-bench-'));
-const prequel = await Prequel.open({ workspace, create: true });
+const dir = await mkdtemp(join(tmpdir(), 'prequel-f1-bench-'));
+const surface = surfaceFor(via, dir);
 try {
   for (const line of machineLines()) console.log(line);
-  console.log(`mode ${args.mode}, overrides ${JSON.stringify(extra)}, seeds ${seeds.join(',')}`);
+  if (stale !== null) console.log(`warning: ${stale}`);
+  console.log(
+    `mode ${args.mode}, overrides ${JSON.stringify(extra)}, seeds ${seeds.join(',')}, via ${via}`,
+  );
   const started = performance.now();
-  await prequel.registerSource({
-    name: 'f1',
-    kind: 'duckdb',
-    settings: { path: RAW, nullString: '\\N' },
-  });
-  const override = await readGraphFile(join(ROOT, 'examples/f1/graph.json'));
-  const inspected = await prequel.inspectSource('f1', { override });
-  if (inspected.report.errors > 0) {
-    const errors = inspected.report.issues.filter((i) => i.severity === 'error');
-    throw new Error(`the F1 graph does not validate: ${JSON.stringify(errors)}`);
-  }
+  await surface.open();
   console.log(`source inspected in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const rows: string[][] = [];
+  const predictions: string[] = [];
   for (const name of names) {
     const task = TASKS[name]!;
     const values: number[] = [];
     const validation: number[] = [];
     const times: number[] = [];
-    let metrics: ModelMetrics | null = null;
+    let model: TrainedModel | null = null;
     for (const seed of seeds) {
       const t0 = performance.now();
-      const options = { mode: args.mode as RunMode, seed, ...SPLIT, ...extra };
-      const job = await prequel.train({ source: 'f1', query: task.query, options });
-      const done = await prequel.waitForJob(job.id, { timeoutMs: 3_600_000 });
-      if (done.state !== 'succeeded') {
-        throw new Error(`${name} seed ${seed}: job ${done.state}: ${JSON.stringify(done.error)}`);
-      }
-      const { modelId } = done.result as { modelId: string };
-      metrics = (await prequel.getModel(modelId)).metrics as unknown as ModelMetrics;
+      const settings = { mode: args.mode as RunMode, seed, ...SPLIT, ...extra };
+      model = await surface.train(task.query, settings);
+      const metrics = model.metrics;
       const test = metrics.test.model[task.metric]!;
       const val = metrics.validation.model[task.metric]!;
       values.push(task.metric === 'auroc' ? 100 * test : test);
       validation.push(task.metric === 'auroc' ? 100 * val : val);
       times.push((performance.now() - t0) / 1000);
-      const curve = metrics.history.map((h) => h.validation.toFixed(4)).join(' ');
+      const curve = metrics.history.map((h) => h.validation?.toFixed(4) ?? 'n/a').join(' ');
       console.log(
         `${name} seed ${seed}: test ${shown(task, test)}, validation ${shown(task, val)}, ` +
           `best epoch ${metrics.bestEpoch} (${curve}), config ${JSON.stringify(metrics.config)}, ` +
           `${times.at(-1)!.toFixed(1)} s`,
       );
     }
+    const metrics = model!.metrics;
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const digits = task.metric === 'auroc' ? 2 : 3;
-    const baselines = metrics!.test.baselines
+    const baselines = metrics.test.baselines
       .map((b) => `${b.name} ${shown(task, b.metrics[task.metric])}`)
       .join(', ');
-    const s = metrics!.splits;
+    const s = metrics.splits;
     rows.push([
       `${name} (${task.metric === 'auroc' ? 'AUROC' : 'MAE'})`,
       `${s.train} / ${s.validation} / ${s.test}`,
@@ -166,6 +180,14 @@ try {
       baselines,
       `${times.map((t) => t.toFixed(0)).join(', ')} s`,
     ]);
+
+    const t0 = performance.now();
+    const out = join(dir, `${name}-predictions.csv`);
+    await surface.predict(model!.id, out);
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    predictions.push(
+      `${name}: ${await csvRowCount(out)} rows (model ${model!.id}, seed ${seeds.at(-1)}), ${seconds} s`,
+    );
   }
   console.log('');
   const header = [
@@ -179,7 +201,9 @@ try {
     'wall time per run',
   ];
   for (const line of markdownTable(header, rows)) console.log(line);
+  console.log('\npredictions (every driver at the latest time in the data):');
+  for (const line of predictions) console.log(`  ${line}`);
 } finally {
-  await prequel.close();
-  await rm(workspace, { recursive: true, force: true });
+  await surface.close();
+  await rm(dir, { recursive: true, force: true });
 }

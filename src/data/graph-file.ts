@@ -88,14 +88,28 @@ export function checkOverride(value: unknown, where = 'the graph override'): Gra
   return override;
 }
 
-/** Writes a graph file atomically (temp file + rename), recording `data` when given. */
+/**
+ * Writes a graph file atomically (temp file + rename), recording `data` when given. The file
+ * lists every table of `graph`, so it says `onlyListed`, and each table keeps the `drop` list
+ * of `override` (the graph was inferred with it): read back as an override, it gives `graph`.
+ */
 export async function writeGraphFile(
   path: string,
   graph: GraphDef,
   data?: DataLocation,
+  override?: GraphOverride,
 ): Promise<void> {
   const temp = `${path}.tmp-${process.pid}`;
-  const content = data === undefined ? graph : { ...graph, data };
+  const tables = graph.tables.map((table) => {
+    const drop = overrideOf(override, table.name)?.drop ?? [];
+    return drop.length === 0 ? table : { ...table, drop };
+  });
+  const content = {
+    version: graph.version,
+    onlyListed: true,
+    tables,
+    ...(data === undefined ? {} : { data }),
+  };
   await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`);
   await rename(temp, path);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { inspectSource, registerInspect } from '../../src/control/cli/inspect.js';
+import type { GraphDef } from '../../src/data/graph-def.js';
 import { rejectsWith, withTempDir } from './helpers.js';
 
 async function shop(dir: string): Promise<string> {
@@ -67,6 +68,29 @@ describe('prequel inspect', () => {
         json.graph.tables[1].columns.find((c: { name: string }) => c.name === 'amount').stype,
       ).toBe('categorical');
       expect(json.report.edges[0]).toMatchObject({ edges: 2, dangling: 1 });
+    });
+  });
+
+  it('writes a graph file that gives back its own tables and columns, not the source', async () => {
+    await withTempDir(async (dir) => {
+      const data = await shop(dir);
+      const only = join(dir, 'only-customers.json');
+      const override = { onlyListed: true, tables: [{ name: 'customers', drop: ['segment'] }] };
+      await writeFile(only, JSON.stringify(override));
+      const first = join(dir, 'first.json');
+      const json = (out: string) => JSON.parse(out) as { graph: GraphDef };
+      const inspected = json(
+        await run(['inspect', data, '--null', '\\N', '--graph', only, '--out', first, '--json']),
+      );
+      expect(inspected.graph.tables.map((t) => t.name)).toEqual(['customers']);
+      expect(inspected.graph.tables[0]!.columns.map((c) => c.name)).toEqual(['customerId', 'name']);
+      const written = JSON.parse(await readFile(first, 'utf8'));
+      expect(written.onlyListed).toBe(true);
+      expect(written.tables[0].drop).toEqual(['segment']);
+
+      const again = ['inspect', data, '--null', '\\N', '--graph', first, '--json'];
+      const reread = json(await run([...again, '--out', join(dir, 'second.json')]));
+      expect(reread.graph).toEqual(inspected.graph);
     });
   });
 

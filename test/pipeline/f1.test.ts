@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // rel-f1 end to end, as a user runs it: the Ergast CSVs (../shared/data/f1/raw) inspected with
 // the example graph file, the three RelBench entity tasks trained with RelBench's split in the
-// fast run mode, and predictions written, first through the `prequel` CLI (real processes),
-// then through the REST API of a running `prequel serve`. Accuracy at full size is
-// bench/train-f1.ts's job; here each task must beat its simplest baseline.
+// fast run mode (one epoch of a small model), and predictions written, first through the
+// `prequel` CLI (real processes), then through the REST API of a running `prequel serve`.
+// Accuracy at full size is bench/train-f1.ts's job (--via cli|rest for these surfaces); here
+// each task must beat its simplest baseline.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const RAW = resolve(root, '../shared/data/f1/raw');
 const GRAPH = join(root, 'examples/f1/graph.json');
 const SPLIT = { validationStart: '2005-01-01', testStart: '2010-01-01', evalAnchors: 40 };
+/** The fast run mode, smaller still: one epoch of a narrow model (about 15 s a task). */
+const SMALL = { mode: 'fast', epochs: 1, channels: 16, fanouts: [4, 2] };
 
 const TASKS = [
   {
@@ -93,7 +96,13 @@ describe('rel-f1 through the CLI', () => {
           '--graph',
           graphFile(),
           '--mode',
-          'fast',
+          SMALL.mode,
+          '--epochs',
+          String(SMALL.epochs),
+          '--channels',
+          String(SMALL.channels),
+          '--fanouts',
+          SMALL.fanouts.join(','),
           '--validation-start',
           SPLIT.validationStart,
           '--test-start',
@@ -193,7 +202,7 @@ describe('rel-f1 through the REST API of `prequel serve`', () => {
       const res = await call('POST', '/train', {
         source: 'f1',
         query: task.query,
-        options: { mode: 'fast', ...SPLIT },
+        options: { ...SMALL, ...SPLIT },
       });
       expect(res.status, res.text).toBe(202);
       jobs.push(res.json().id as string);

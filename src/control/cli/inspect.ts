@@ -42,7 +42,8 @@ export async function inspectSource(
     const { graph } = await inferGraph(connector, { override, overrideSource: options.graph });
     const report = await validateGraph(connector, graph);
     const graphFile = resolve(options.out ?? 'graph.json');
-    await writeGraphFile(graphFile, graph, { path: resolve(source), files: options.files ?? {} });
+    const data = { path: resolve(source), files: options.files ?? {} };
+    await writeGraphFile(graphFile, graph, data, override);
     const output = options.json
       ? `${JSON.stringify({ source, graphFile, graph, report }, jsonValue, 2)}\n`
       : formatInspect(source, graph, report, graphFile);
