@@ -226,6 +226,13 @@ export const pqlErrors = defineErrors({
       'to keep a partial last window, pass --allow-partial-window (CLI) or set ' +
       'allowPartialWindow (API and library options)',
   },
+  PQL_WINDOW_AFTER_DATA: {
+    status: 400,
+    message:
+      'the {split} window from {anchor} to {windowEnd} starts at or after the end of the data ' +
+      '{dataEnd}, so it holds no data at all (a partial window must start before the data ends); ' +
+      'give a {flag} before {dataEnd}',
+  },
   PQL_PARTIAL_WINDOW: {
     status: 200,
     message:

@@ -179,12 +179,11 @@ describe('explicit validation and test starts (the RelBench protocol)', () => {
         error = err as PrequelError;
       }
       expect(error?.details).toMatchObject({ gap: '5 minutes', dataEnd: '2024-06-21 23:55:00' });
-      const plan = planSplits({ ...input, allowPartialWindow: true });
-      expect(plan.warnings.map((w) => w.code)).toEqual([
-        'PQL_PARTIAL_WINDOW',
-        'PQL_PARTIAL_WINDOW',
-      ]);
-      expect(plan.test.count).toBe(1);
+      // The test window starts after the data ends: it holds no data at all, which
+      // allowPartialWindow does not excuse (it keeps windows that start before the data ends).
+      expect(() => planSplits({ ...input, allowPartialWindow: true })).toThrow(
+        expect.objectContaining({ code: 'PQL_WINDOW_AFTER_DATA' }),
+      );
     });
   });
 });

@@ -93,7 +93,7 @@ function dataLocation(
   recorded: DataLocation | undefined,
   notes: string[],
 ): DataLocation {
-  const given = fileOptionsFrom(flags);
+  const given = fileOptionsFrom(flags, flags.data ?? flags.graph);
   if (flags.header !== false) delete given.header;
   if (flags.data !== undefined) {
     const note = dataOverrideNote(flags.data, flags.graph, recorded);

@@ -68,7 +68,7 @@ export function splitFromFlags(flags: Record<string, unknown>): SplitOptions {
 
 /** File options given on the command line only, to override those a graph file records. */
 function explicitFileOptions(flags: Record<string, unknown>) {
-  const given = fileOptionsFrom(flags);
+  const given = fileOptionsFrom(flags, typeof flags.graph === 'string' ? flags.graph : undefined);
   if (flags.header !== false) delete given.header;
   return given;
 }
@@ -118,7 +118,10 @@ export function registerExplain(
     const result = await explainOnSource(query, {
       data: flags.data as string | undefined,
       graphFile: flags.graph as string | undefined,
-      files: flags.data === undefined ? explicitFileOptions(flags) : fileOptionsFrom(flags),
+      files:
+        flags.data === undefined
+          ? explicitFileOptions(flags)
+          : fileOptionsFrom(flags, flags.data as string),
       plan: { split: splitFromFlags(flags) },
       countExamples: flags.count !== false,
     });

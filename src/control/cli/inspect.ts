@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `prequel inspect <source>`: infers the graph of a data source, prints its tables, keys, links,
 // semantic types, row counts and validation issues, and writes the graph file for the user to edit.
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openDuckDb, type DuckDbOptions } from '../../data/duckdb.js';
 import { inferGraph } from '../../data/infer.js';
@@ -9,7 +9,7 @@ import { readGraphFile, writeGraphFile } from '../../data/graph-file.js';
 import { validateGraph, type ValidationReport } from '../../data/validate.js';
 import type { GraphDef } from '../../data/graph-def.js';
 import { raise } from '../../errors/index.js';
-import { checkDirectory } from './paths.js';
+import { checkOutputFile } from './paths.js';
 import { fileOptionsFrom, withFileOptions } from './source-options.js';
 
 export interface InspectOptions {
@@ -109,9 +109,9 @@ export function registerInspect(
     .option('--out <file>', 'where to write the graph file', 'graph.json')
     .option('--json', 'print JSON');
   return withFileOptions(command).action(async (source: string, flags: Record<string, unknown>) => {
-    const files = fileOptionsFrom(flags);
+    const files = fileOptionsFrom(flags, source);
     const out = resolve(flags.out as string);
-    checkDirectory(dirname(out), `the directory of the graph file ${out}`);
+    checkOutputFile(out, 'the graph file');
     const result = await inspectSource(source, {
       graph: flags.graph as string | undefined,
       out: flags.out as string,

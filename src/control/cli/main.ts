@@ -62,8 +62,25 @@ function systemError(err: unknown): { code: string; message: string } | null {
   return { code, message: (err as Error).message };
 }
 
+let quietOnClosedStdout = false;
+
+/**
+ * A reader that stops early (`prequel jobs rerun --help | head`) closes stdout: the next write
+ * fails with EPIPE. The output is no longer wanted, so the process ends quietly (exit 0) instead
+ * of dying with an unhandled error's stack. Other stdout errors stay errors.
+ */
+function exitQuietlyOnClosedStdout(): void {
+  if (quietOnClosedStdout) return;
+  quietOnClosedStdout = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT_OK);
+    throw err;
+  });
+}
+
 /** Runs the CLI on `argv` and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedStdout();
   const program = buildProgram();
   // With --json, an error is one JSON object on stderr ({"error": {code, message, ...}}).
   const json = argv.includes('--json');

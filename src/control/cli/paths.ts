@@ -60,6 +60,37 @@ export function checkDirectory(dir: string, what: string, writable = true): void
 }
 
 /**
+ * Raises CONTROL_PATH_UNUSABLE when `file` cannot be written as `what`: its directory must
+ * already exist and be writable (it is not created), and `file` must not be a directory. Checked
+ * before the work whose result goes there.
+ */
+export function checkOutputFile(file: string, what: string): void {
+  const abs = resolve(file);
+  const dir = dirname(abs);
+  let reason: string | null = null;
+  try {
+    if (statSync(abs).isDirectory()) reason = `${abs} is a directory`;
+  } catch {
+    // Missing: its directory says whether it can be created.
+  }
+  if (reason === null) {
+    try {
+      if (!statSync(dir).isDirectory()) reason = `${dir} is a file, not a directory`;
+    } catch (err) {
+      const code = codeOf(err);
+      // A regular file on the way is named as such; else the directory is missing.
+      reason =
+        directoryProblem(dir, false) ??
+        (code === 'ENOENT'
+          ? `its directory ${dir} does not exist; create it first or give a path in an existing directory`
+          : `${dir}: ${SYSTEM_REASONS[code ?? ''] ?? 'cannot be read'} (${code ?? 'unknown'})`);
+    }
+  }
+  reason ??= directoryProblem(dir, true);
+  if (reason !== null) raise('CONTROL_PATH_UNUSABLE', { path: abs, what, reason });
+}
+
+/**
  * Runs `fn`, which creates or opens `dir`; an operating-system error about the path becomes
  * CONTROL_PATH_UNUSABLE naming it. Other errors pass unchanged.
  */

@@ -7,11 +7,12 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { raise } from '../../errors/index.js';
+import { PrequelError, prequelError, raise } from '../../errors/index.js';
 import type { PredictionFormat } from '../metadata/models.js';
 import { examples, openWorkspace, printJson, withCommonOptions, workspaceDir } from './common.js';
 import type { CommonOptions } from './common.js';
 import { followJob } from './follow.js';
+import { checkDirectory, checkOutputFile } from './paths.js';
 
 const FORMATS: readonly PredictionFormat[] = ['csv', 'parquet', 'arrow', 'json'];
 const FORMAT_OF_EXTENSION: Record<string, PredictionFormat> = {
@@ -50,6 +51,31 @@ export function formatsFromFlags(flags: { format?: string; out?: string }): Pred
   return [...new Set(formats)] as PredictionFormat[];
 }
 
+/**
+ * Checks --out before any work: one format writes the file itself (its directory must exist) or
+ * into an existing directory; several formats write into a directory, created when missing, so
+ * a path that names a file of one format (`single.csv`) is refused rather than made a directory.
+ */
+export function checkOut(out: string, formats: readonly PredictionFormat[]): void {
+  const isDir = existsSync(out) && statSync(out).isDirectory();
+  if (formats.length > 1) {
+    if (!isDir && FORMAT_OF_EXTENSION[extname(out).toLowerCase()] !== undefined) {
+      raise('CONTROL_INVALID_ARGUMENT', {
+        name: '--out',
+        expected:
+          `a directory for the ${formats.length} formats ${formats.join(', ')} (one file ` +
+          'each), or a single --format to write one file',
+        received: out,
+      });
+    }
+    checkDirectory(out, 'the directory of the predictions');
+  } else if (isDir) {
+    checkDirectory(out, 'the directory of the predictions');
+  } else {
+    checkOutputFile(out, 'the predictions file');
+  }
+}
+
 /** Where --out puts each file: the path itself for one format, else files in that directory. */
 async function copyOut(
   out: string,
@@ -65,6 +91,41 @@ async function copyOut(
     written.push(target);
   }
   return written;
+}
+
+/**
+ * The warning for an explicit --anchor-time before the model's first training anchor (the data
+ * start, give or take one step), naming the times the model's data covers, from its plan; null
+ * when the anchor is not earlier. A warning, not an error: the prediction is well defined (it
+ * sees no data, so entities get what an empty history gives, or none is eligible) and is
+ * recorded, but an anchor before the data is most often a mistake.
+ */
+export function earlyAnchorWarning(anchorTime: string, plan: unknown): string | null {
+  const p = (plan ?? {}) as {
+    splits?: { train?: { first?: string | null } } | null;
+    prediction?: { anchor?: string | null };
+  };
+  const first = p.splits?.train?.first ?? null;
+  if (first === null || !(Date.parse(anchorTime) < Date.parse(first))) return null;
+  const latest = p.prediction?.anchor ?? null;
+  return (
+    `warning: --anchor-time ${anchorTime} is before the model's data: its first training ` +
+    `anchor is ${first}${latest === null ? '' : ` and its data ends at ${latest}`}; a ` +
+    'prediction there sees no history. Give an --anchor-time within that range, or none for ' +
+    'the latest time in the data'
+  );
+}
+
+/** A library error naming the option `anchorTime`, renamed to the flag the user typed. */
+function asFlagError(err: unknown): unknown {
+  if (
+    err instanceof PrequelError &&
+    err.code === 'CONTROL_INVALID_ARGUMENT' &&
+    err.details.name === 'anchorTime'
+  ) {
+    return prequelError('CONTROL_INVALID_ARGUMENT', { ...err.details, name: '--anchor-time' }, err);
+  }
+  return err;
 }
 
 export function registerPredictCommand(program: Command): void {
@@ -89,6 +150,7 @@ export function registerPredictCommand(program: Command): void {
     )
     .action(async (flags: PredictFlags) => {
       const formats = formatsFromFlags(flags);
+      if (flags.out !== undefined) checkOut(flags.out, formats);
       if (flags.ids !== undefined && !existsSync(flags.ids)) {
         raise('DATA_FILE_NOT_FOUND', { path: flags.ids, expected: 'a file of entity ids' });
       }
@@ -97,14 +159,18 @@ export function registerPredictCommand(program: Command): void {
         const idsFormat = ['.arrow', '.arrows', '.ipc'].includes(extname(flags.ids ?? ''))
           ? 'arrow'
           : 'csv';
-        const job = await prequel.predict({
-          model: flags.model,
-          anchorTime: flags.anchorTime,
-          formats,
-          ...(flags.ids === undefined
-            ? {}
-            : { ids: { stream: createReadStream(flags.ids), format: idsFormat } }),
-        });
+        const job = await prequel
+          .predict({
+            model: flags.model,
+            anchorTime: flags.anchorTime,
+            formats,
+            ...(flags.ids === undefined
+              ? {}
+              : { ids: { stream: createReadStream(flags.ids), format: idsFormat } }),
+          })
+          .catch((err: unknown) => {
+            throw asFlagError(err);
+          });
         const done = await followJob(prequel, job, { json: flags.json });
         const { predictionSetId } = done.result as { predictionSetId: string };
         const set = await prequel.getPredictionSet(predictionSetId);
@@ -112,6 +178,11 @@ export function registerPredictCommand(program: Command): void {
           set.files.map((f) => prequel.predictionFile(set.id, f.format)),
         );
         const copied = flags.out === undefined ? [] : await copyOut(flags.out, files, set.id);
+        if (flags.anchorTime !== undefined) {
+          const model = await prequel.getModel(set.modelId);
+          const warning = earlyAnchorWarning(set.anchorTime, model.plan);
+          if (warning !== null) process.stderr.write(`${warning}\n`);
+        }
         if (flags.json === true) {
           return printJson({
             predictionSetId: set.id,

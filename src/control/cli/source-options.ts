@@ -3,6 +3,8 @@
 // DuckDB file reader parses CSV files.
 import type { Command } from 'commander';
 import type { DuckDbOptions } from '../../data/duckdb.js';
+import { raise } from '../../errors/index.js';
+import { duckDbSettings } from '../../pipeline/source.js';
 
 /** Adds --delimiter, --no-header, --null and --encoding to a command. */
 export function withFileOptions(command: Command): Command {
@@ -18,10 +20,42 @@ export function withFileOptions(command: Command): Command {
     .option('--encoding <name>', 'CSV encoding: utf-8, latin-1 or utf-16');
 }
 
-/** The DuckDB reader options given by the flags of `withFileOptions`. */
-export function fileOptionsFrom(flags: Record<string, unknown>): DuckDbOptions {
+/**
+ * The DuckDB reader options given by the flags of `withFileOptions`, checked up front as a
+ * registered source's settings are (CONTROL_SOURCE_SETTING_INVALID): an empty or multi-character
+ * --delimiter (`\\t`, typed as backslash-t, is a tab) or an unknown --encoding is refused before
+ * any file is read. `source` names the data in the message.
+ */
+export function fileOptionsFrom(
+  flags: Record<string, unknown>,
+  source = 'given on the command line',
+): DuckDbOptions {
+  const settings: Record<string, string> = { path: source };
+  if (typeof flags.delimiter === 'string') settings.delimiter = flags.delimiter;
+  if (typeof flags.encoding === 'string') settings.encoding = flags.encoding;
+  duckDbSettings({
+    id: '0',
+    name: source,
+    kind: 'duckdb',
+    settings,
+    secrets: {},
+    createdAt: '',
+    updatedAt: '',
+  });
   const files: DuckDbOptions = { header: flags.header !== false };
-  if (typeof flags.delimiter === 'string') files.delimiter = flags.delimiter;
+  if (typeof flags.delimiter === 'string') {
+    const d = flags.delimiter;
+    // The source check refuses an empty delimiter; DuckDB reads one character (or `\t`).
+    if ([...d].length !== 1 && d !== '\\t') {
+      raise('CONTROL_SOURCE_SETTING_INVALID', {
+        source,
+        setting: 'delimiter',
+        expected: 'one character, e.g. "," or "\\t"',
+        received: JSON.stringify(d),
+      });
+    }
+    files.delimiter = d;
+  }
   if (Array.isArray(flags.null) && flags.null.length > 0) {
     files.nullStrings = flags.null as string[];
   }

@@ -12,6 +12,8 @@
 // (the anchor dropped, warning PQL_WINDOW_CLIPPED) or, with boundary 'reject', an error
 // (PQL_WINDOW_CROSSES_SPLIT). A validation window closing after the visible data end
 // (min(dataEnd, C)) is PQL_DATA_ENDS_BEFORE_WINDOW unless allowPartialWindow (then a warning).
+// allowPartialWindow keeps only a window that starts before that end and runs past it: an
+// anchor at or after it has a window with no data at all (PQL_WINDOW_AFTER_DATA, flag or not).
 import { prequelError } from '../../errors/index.js';
 import { type Diagnostic, planDiagnostic } from './diagnostics.js';
 import { type Duration, addDuration, formatDuration, formatGap, formatTimestamp } from './time.js';
@@ -162,11 +164,12 @@ export function planSplits(input: SplitInput): SplitPlan {
     });
   }
   const visible = dataEnd < cutoff ? dataEnd : cutoff;
-  partial(input, warnings, 'validation', end(anchorAt(validation, validation.count - 1)), visible);
+  const lastValidation = anchorAt(validation, validation.count - 1);
+  partial(input, warnings, 'validation', lastValidation, end(lastValidation), visible);
 
   let testCount = countWhile(T, step, evalAnchors, (t) => end(t) <= dataEnd);
   if (testCount === 0) {
-    partial(input, warnings, 'test', end(T), dataEnd);
+    partial(input, warnings, 'test', T, end(T), dataEnd);
     testCount = 1;
   }
   const test: AnchorSeries = { base: T, step, start: 0, count: testCount };
@@ -285,10 +288,20 @@ function partial(
   input: SplitInput,
   warnings: Diagnostic[],
   split: string,
+  anchor: bigint,
   windowEnd: bigint,
   dataEnd: bigint,
 ): void {
   if (windowEnd <= dataEnd) return;
+  if (anchor >= dataEnd) {
+    throw prequelError('PQL_WINDOW_AFTER_DATA', {
+      split,
+      anchor: formatTimestamp(anchor),
+      windowEnd: formatTimestamp(windowEnd),
+      dataEnd: formatTimestamp(dataEnd),
+      flag: split === 'test' ? '--test-start' : '--validation-start',
+    });
+  }
   const details = {
     split,
     windowEnd: formatTimestamp(windowEnd),
