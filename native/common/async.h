@@ -44,12 +44,26 @@ class PromiseWorker : public Napi::AsyncWorker {
       error_.emplace("NATIVE_OUT_OF_MEMORY", "native allocation failed");
     } catch (const std::exception& e) {
       error_.emplace("NATIVE_INTERNAL", e.what());
+    } catch (...) {
+      error_.emplace("NATIVE_INTERNAL", "native work threw a non-standard exception");
     }
   }
 
+  // Runs on the JS thread once Execute() returned. No exception may leave it: node-addon-api
+  // would rethrow it into libuv, which aborts the process. Settling itself throws when the
+  // environment can no longer run JS (a worker thread terminated while this work ran, or the
+  // process exiting); nothing can await the Promise then, so the result is dropped.
   void OnOK() override {
     Napi::Env env = Env();
-    Napi::HandleScope scope(env);
+    try {
+      Napi::HandleScope scope(env);
+      Settle(env);
+    } catch (...) {
+    }
+  }
+
+ private:
+  void Settle(Napi::Env env) {
     if (error_) {
       deferred_.Reject(ToJsError(env, *error_).Value());
       return;
@@ -60,10 +74,14 @@ class PromiseWorker : public Napi::AsyncWorker {
       deferred_.Reject(e.Value());
     } catch (const CodedError& e) {
       deferred_.Reject(ToJsError(env, e).Value());
+    } catch (const std::bad_alloc&) {
+      deferred_.Reject(
+          ToJsError(env, CodedError("NATIVE_OUT_OF_MEMORY", "native allocation failed")).Value());
+    } catch (const std::exception& e) {
+      deferred_.Reject(ToJsError(env, CodedError("NATIVE_INTERNAL", e.what())).Value());
     }
   }
 
- private:
   Napi::Promise::Deferred deferred_;
   Work work_;
   Done done_;

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // `prequel serve`: the REST API over a workspace, on 127.0.0.1 unless told otherwise. Runs
-// jobs in worker threads; stops cleanly on SIGINT / SIGTERM.
+// jobs in worker threads; stops cleanly on SIGINT / SIGTERM: it stops taking requests, cancels
+// the jobs it runs (as `prequel jobs cancel` does) and waits for them to end, closes the
+// workspace, then exits with 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM) when
+// it cancelled a job, or 0 when none ran. A second signal quits at once.
+import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ownedByThisProcess } from '../jobs/orchestrator.js';
+import type { Prequel } from '../../prequel.js';
 import {
   examples,
   nonNegativeInt,
@@ -22,6 +30,57 @@ interface ServeOptions extends CommonOptions {
 }
 
 export const DEFAULT_PORT = 7878;
+
+/** How long a stopping server waits for its cancelled jobs beyond their grace time. */
+const JOB_STOP_WAIT_MS = 15_000;
+/** How long a stopping server waits for open requests before closing their connections. */
+const REQUEST_DRAIN_MS = 2_000;
+/** How long after the workspace closed the process may take to exit by itself. */
+const EXIT_WAIT_MS = 5_000;
+
+type StopSignal = 'SIGINT' | 'SIGTERM';
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * Stops a serving process: no new requests, the jobs this process runs cancelled and awaited
+ * (each ends as `cancelled`; one that has not stopped after the wait is recorded as interrupted
+ * when the workspace closes), open requests given a moment to finish, the workspace closed.
+ * Returns the ids of the jobs it cancelled.
+ */
+async function shutDown(app: FastifyInstance, prequel: Prequel, logger: Logger): Promise<string[]> {
+  const closing = app.close();
+  const running = (await prequel.listJobs({ state: 'running', limit: 1000 })).filter((job) =>
+    ownedByThisProcess(job.owner),
+  );
+  const cancelled: string[] = [];
+  for (const job of running) {
+    try {
+      await prequel.cancelJob(job.id);
+      cancelled.push(job.id);
+    } catch {
+      // It ended meanwhile.
+    }
+  }
+  await Promise.all(
+    cancelled.map(async (id) => {
+      try {
+        const ended = await prequel.waitForJob(id, { timeoutMs: JOB_STOP_WAIT_MS });
+        logger.info({ jobId: id, state: ended.state }, 'job stopped for shutdown');
+      } catch (err) {
+        logger.warn({ jobId: id, err }, 'job did not stop in time');
+      }
+    }),
+  );
+  // Event streams end with their job; anything still open after a moment is cut.
+  const drained = await Promise.race([closing.then(() => true), delay(REQUEST_DRAIN_MS)]);
+  if (!drained) app.server.closeAllConnections();
+  await closing;
+  await prequel.close();
+  return cancelled;
+}
 
 export function registerServeCommand(program: Command): void {
   withCommonOptions(
@@ -106,16 +165,36 @@ export function registerServeCommand(program: Command): void {
           `prequel serving ${prequel.layout.root} at ${url} (docs: ${url}/docs)\n`,
         );
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => {
+      const signal = await new Promise<StopSignal>((resolve) => {
+        const stop = (received: StopSignal) => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          resolve();
+          // A second signal while stopping quits at once; jobs still running are recorded as
+          // interrupted (rerunnable) by the next process that opens the workspace.
+          const quit = (again: StopSignal) => process.exit(128 + constants.signals[again]);
+          process.once('SIGINT', quit);
+          process.once('SIGTERM', quit);
+          resolve(received);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
-      await app.close();
-      await prequel.close();
+      logger.info({ signal }, 'stopping');
+      const cancelled = await shutDown(app, prequel, logger);
+      const code = cancelled.length > 0 ? 128 + constants.signals[signal] : 0;
+      if (options.json === true) {
+        process.stdout.write(
+          JSON.stringify({ event: 'stopped', signal, cancelledJobs: cancelled }) + '\n',
+        );
+      } else {
+        const jobs = cancelled.length === 0 ? '' : `; cancelled job ${cancelled.join(', ')}`;
+        process.stdout.write(`prequel stopped by ${signal}${jobs}\n`);
+      }
+      // The exit code is set as the process exits (the CLI's own result is 0); should anything
+      // still hold the event loop, the process exits anyway.
+      process.once('exit', () => {
+        process.exitCode = code;
+      });
+      setTimeout(() => process.exit(code), EXIT_WAIT_MS).unref();
     });
 }

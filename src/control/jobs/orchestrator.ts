@@ -46,6 +46,11 @@ function jobError(code: string, details: Record<string, unknown>): JobError {
   return { code, message: err.message, details };
 }
 
+/** Whether `owner` (a job's owner) names an orchestrator of this process. */
+export function ownedByThisProcess(owner: string | null): boolean {
+  return owner !== null && owner.startsWith(`${hostname()}:${process.pid}:`);
+}
+
 export class Orchestrator {
   /** Identifies this process (and instance) as the owner of the jobs it runs. */
   readonly owner: string;
