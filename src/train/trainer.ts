@@ -209,6 +209,42 @@ function checkOptions(o: TrainOptions, graph: GraphStore): void {
     bad('classes', 'two or more distinct class values', o.classes);
 }
 
+/**
+ * The output bias a new model starts from: the training labels' log-odds (binary, per label for
+ * multilabel) or log class frequencies (multiclass), so that the first predictions are the base
+ * rates rather than 0.5. Without it a short run on imbalanced labels predicts near 0.5 for every
+ * entity, and accuracy or F1 at the 0.5 threshold fall below the majority baseline.
+ */
+export function priorBias(task: TaskKind, set: LabelSet, width: number): Float32Array | undefined {
+  const n = set.labels.length;
+  if (n === 0) return undefined;
+  // Smoothed so that a class absent from training gets a finite, low bias.
+  const logit = (count: number) => Math.log((count + 0.5) / (n - count + 0.5));
+  if (task === 'binary') {
+    let positive = 0;
+    for (const y of set.labels) if (y > 0.5) positive++;
+    return Float32Array.of(logit(positive));
+  }
+  if (task === 'multiclass') {
+    const counts = new Float64Array(width);
+    for (const y of set.labels) if (y >= 0 && y < width) counts[y]!++;
+    const logs = Array.from(counts, (c) => Math.log((c + 0.5) / (n + 0.5 * width)));
+    const mean = logs.reduce((a, b) => a + b, 0) / width;
+    return Float32Array.from(logs, (v) => v - mean);
+  }
+  if (task === 'multilabel' && set.lists !== undefined) {
+    const counts = new Float64Array(width);
+    const { offsets, items } = set.lists;
+    for (let i = 0; i < n; i++) {
+      const seen = new Set<number>();
+      for (let j = offsets[i]!; j < offsets[i + 1]!; j++) seen.add(items[j]!);
+      for (const c of seen) if (c >= 0 && c < width) counts[c]!++;
+    }
+    return Float32Array.from(counts, logit);
+  }
+  return undefined;
+}
+
 /** The class vocabulary: given, or the indices up to the largest one in the label sets. */
 function vocabulary(o: TrainOptions, sets: LabelSet[]): string[] | undefined {
   if (o.task !== 'multiclass' && o.task !== 'multilabel') return undefined;
@@ -316,7 +352,8 @@ export async function train(
     trained.sampler = options.sampler;
     return trained;
   };
-  const model = build();
+  const prior = priorBias(task, tr, config.outputs);
+  const model = build(prior && { net: new Map([['head.b2', prior]]), rank: null });
   const ranking: RankingState | undefined = model.head.ranking;
   const params = [...model.net.params.values(), ...(ranking?.head.params.values() ?? [])];
   const opt = new Adam(params, { lr: options.lr ?? 0.005, clipNorm: 5 });
