@@ -33,10 +33,10 @@ constexpr int64_t kSlotAhead = 40;
 
 // The edges one thread chose for its range of the frontier.
 struct Chosen {
-  int64_t begin = 0;               // first frontier index of the range
-  std::vector<int64_t> ends;       // per frontier node, end of its edges
-  std::vector<int64_t> positions;  // stored edge positions
-  std::vector<int32_t> srcs;       // col[positions[k]]
+  int64_t begin = 0;            // first frontier index of the range
+  std::vector<int64_t> ends;    // per frontier node, end of its edges
+  GrowList<int64_t> positions;  // stored edge positions
+  std::vector<int32_t> srcs;    // col[positions[k]]
   PositionSet set;
 };
 
@@ -83,9 +83,7 @@ void Choose(const EdgeTypeView& et, int64_t srcCount, const int32_t* ids, int64_
            " is not a valid range of [0, ", et.numEdges, "]");
     }
     RandomStream rng(r.randomSeed, StreamId(hop, e, f));
-    const size_t first = c.positions.size();
-    ChooseOffsets(hi - lo, fanout, r.strategy, rng, c.set, c.positions);
-    for (size_t k = first; k < c.positions.size(); ++k) c.positions[k] += lo;
+    ChooseOffsets(lo, hi - lo, fanout, r.strategy, rng, c.set, c.positions);
     c.ends.push_back(static_cast<int64_t>(c.positions.size()));
   }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sampler/grow_list.h"
 #include "sampler/prefetch.h"
 #include "sampler/rng.h"
 #include "store/graph_view.h"
@@ -53,29 +54,31 @@ class PositionSet {
   uint32_t stamp_ = 0;
 };
 
-// Appends to `out` the chosen offsets in [0, n) for fanout k (-1 = all):
-// - every offset when k < 0 or k >= n, in list order;
-// - kLast: the k last offsets, i.e. the k most recent (ties in time broken by source id, a
-//   higher id counting as more recent, because lists are sorted by (key time, source id));
-// - kUniform: k distinct offsets drawn uniformly without replacement (Floyd's algorithm).
-inline void ChooseOffsets(int64_t n, int32_t k, Strategy strategy, RandomStream& rng,
-                          PositionSet& set, std::vector<int64_t>& out) {
-  if (k < 0 || k >= n) {
-    for (int64_t i = 0; i < n; ++i) out.push_back(i);
-    return;
-  }
-  if (strategy == Strategy::kLast) {
-    for (int64_t i = n - k; i < n; ++i) out.push_back(i);
-    return;
-  }
-
-  // Floyd: for j = n-k .. n-1 draw t in [0, j]; keep t unless taken, else keep j.
-  size_t first = out.size();
-  if (k <= 32) {
+// Floyd's algorithm: appends base + k distinct offsets drawn uniformly from [0, n), 0 < k < n.
+// For j = n-k .. n-1 it draws t in [0, j] and keeps t unless taken, else j. Taken offsets are
+// marked in a bitmap on the stack when the list is short, else looked up among the kept offsets
+// (small k) or in the position set.
+inline void DrawUniform(int64_t base, int64_t n, int32_t k, RandomStream& rng, PositionSet& set,
+                        GrowList<int64_t>& out) {
+  constexpr int64_t kBitmapWords = 16;
+  if (n <= 64 * kBitmapWords) {
+    uint64_t taken[kBitmapWords];
+    std::fill(taken, taken + (n + 63) / 64, 0);
+    int64_t* kept = out.Extend(static_cast<size_t>(k));
     for (int64_t j = n - k; j < n; ++j) {
-      int64_t t = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(j) + 1));
-      bool taken = std::find(out.begin() + first, out.end(), t) != out.end();
-      out.push_back(taken ? j : t);
+      const int64_t t = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(j) + 1));
+      const int64_t c = (taken[t >> 6] >> (t & 63)) & 1 ? j : t;
+      taken[c >> 6] |= uint64_t{1} << (c & 63);
+      *kept++ = base + c;
+    }
+    return;
+  }
+  if (k <= 32) {
+    const size_t first = out.size();
+    for (int64_t j = n - k; j < n; ++j) {
+      const int64_t t = base + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(j) + 1));
+      const bool taken = std::find(out.begin() + first, out.end(), t) != out.end();
+      out.push_back(taken ? base + j : t);
     }
     return;
   }
@@ -83,62 +86,93 @@ inline void ChooseOffsets(int64_t n, int32_t k, Strategy strategy, RandomStream&
   for (int64_t j = n - k; j < n; ++j) {
     int64_t t = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(j) + 1));
     if (set.Insert(t)) {
-      out.push_back(t);
+      out.push_back(base + t);
     } else {
       set.Insert(j);
-      out.push_back(j);
+      out.push_back(base + j);
     }
   }
 }
 
-// One pending "eligible prefix" search: the list [lo, hi) of edge type `et`, bound `t`.
+// Appends to `out` base + the chosen offsets in [0, n) for fanout k (-1 = all):
+// - every offset when k < 0 or k >= n, in list order;
+// - kLast: the k last offsets, i.e. the k most recent (ties in time broken by source id, a
+//   higher id counting as more recent, because lists are sorted by (key time, source id));
+// - kUniform: k distinct offsets drawn uniformly without replacement (DrawUniform).
+inline void ChooseOffsets(int64_t base, int64_t n, int32_t k, Strategy strategy, RandomStream& rng,
+                          PositionSet& set, GrowList<int64_t>& out) {
+  if (k < 0 || k >= n) {
+    int64_t* all = out.Extend(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) all[i] = base + i;
+  } else if (strategy == Strategy::kLast) {
+    int64_t* last = out.Extend(static_cast<size_t>(k));
+    for (int64_t i = 0; i < k; ++i) last[i] = base + n - k + i;
+  } else {
+    DrawUniform(base, n, k, rng, set, out);
+  }
+}
+
+// One pending "eligible prefix" search: the neighbor list [lo, hi), bound `t`, and where its key
+// times are: the edge times when the type has them, else the source node times of col's ids,
+// else neither (a static list, every edge eligible).
 struct EligibleSearch {
-  const EdgeTypeView* et = nullptr;
+  const int64_t* edgeTime = nullptr;
+  const int32_t* col = nullptr;
   const int64_t* srcTime = nullptr;
   int64_t lo = 0;
   int64_t hi = 0;
   int64_t t = 0;
+  int64_t mid = 0;  // the probe of the current level
 };
 
-// For each search, the end of the prefix of [lo, hi) whose key time is <= t (left in lo): the
-// key is the edge time when the type has edge times, else the source node's time, else absent
-// (every edge eligible). Binary searches run one level at a time for all n, each probe
-// prefetched first, so that their cache misses overlap.
+// The most searches one EligibleEnds call takes.
+inline constexpr size_t kMaxSearches = 64;
+
+// For each search, the end of the prefix of [lo, hi) whose key time is <= t (left in lo).
+// Binary searches run one level at a time for all n <= kMaxSearches, each probe prefetched
+// first, so that their cache misses overlap; a level halves every open window without a branch
+// on the key, and the searches whose window closed drop out of the next level.
 inline void EligibleEnds(EligibleSearch* searches, size_t n) {
+  uint8_t open[kMaxSearches];  // indices of the searches whose window [lo, hi) is not empty
+  size_t numOpen = 0;
+  bool byNodeTime = false;
   for (size_t i = 0; i < n; ++i) {
     EligibleSearch& s = searches[i];
-    if (s.et->edgeTime == nullptr && s.srcTime == nullptr) s.lo = s.hi;  // static: all eligible
+    if (s.edgeTime == nullptr && s.srcTime == nullptr) s.lo = s.hi;  // static: all eligible
+    byNodeTime = byNodeTime || s.edgeTime == nullptr;
+    open[numOpen] = static_cast<uint8_t>(i);
+    numOpen += s.lo < s.hi;
   }
-  for (bool active = true; active;) {
-    active = false;
-    for (size_t i = 0; i < n; ++i) {
-      const EligibleSearch& s = searches[i];
-      if (s.lo >= s.hi) continue;
-      const int64_t mid = s.lo + (s.hi - s.lo) / 2;
-      if (s.et->edgeTime != nullptr) {
-        Prefetch(s.et->edgeTime + mid);
+
+  while (numOpen > 0) {
+    for (size_t j = 0; j < numOpen; ++j) {
+      EligibleSearch& s = searches[open[j]];
+      s.mid = static_cast<int64_t>(static_cast<uint64_t>(s.lo + s.hi) / 2);
+      if (s.edgeTime != nullptr) {
+        Prefetch(s.edgeTime + s.mid);
       } else {
-        Prefetch(s.et->col + mid);
+        Prefetch(s.col + s.mid);
       }
     }
-    for (size_t i = 0; i < n; ++i) {
-      const EligibleSearch& s = searches[i];
-      if (s.lo >= s.hi || s.et->edgeTime != nullptr) continue;
-      Prefetch(s.srcTime + s.et->col[s.lo + (s.hi - s.lo) / 2]);
-    }
-    for (size_t i = 0; i < n; ++i) {
-      EligibleSearch& s = searches[i];
-      if (s.lo >= s.hi) continue;
-      const int64_t mid = s.lo + (s.hi - s.lo) / 2;
-      const int64_t key =
-          s.et->edgeTime != nullptr ? s.et->edgeTime[mid] : s.srcTime[s.et->col[mid]];
-      if (key <= s.t) {
-        s.lo = mid + 1;
-      } else {
-        s.hi = mid;
+    if (byNodeTime) {
+      for (size_t j = 0; j < numOpen; ++j) {
+        const EligibleSearch& s = searches[open[j]];
+        if (s.edgeTime == nullptr) Prefetch(s.srcTime + s.col[s.mid]);
       }
-      active = active || s.lo < s.hi;
     }
+
+    size_t stillOpen = 0;
+    for (size_t j = 0; j < numOpen; ++j) {
+      EligibleSearch& s = searches[open[j]];
+      const int64_t key = s.edgeTime != nullptr ? s.edgeTime[s.mid] : s.srcTime[s.col[s.mid]];
+      // The window keeps the half that holds the end: by masks, not a branch on the key.
+      const int64_t eligible = -static_cast<int64_t>(key <= s.t);  // all ones or zero
+      s.lo += (s.mid + 1 - s.lo) & eligible;
+      s.hi += (s.mid - s.hi) & ~eligible;
+      open[stillOpen] = open[j];
+      stillOpen += s.lo < s.hi;
+    }
+    numOpen = stillOpen;
   }
 }
 

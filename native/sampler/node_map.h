@@ -31,6 +31,28 @@ class NodeMap {
 #endif
   }
 
+  // Makes room for `more` insertions by FindOrAdd and counts them now: a FindOrAdd that finds
+  // its key leaves the count above the true size, which only makes the map grow sooner.
+  void Reserve(size_t more) {
+    while ((size_ + more) * 2 > slots_.size()) Grow();
+    size_ += more;
+  }
+
+  // The value stored for `key`, or, when absent, stores `value` and returns it. The caller has
+  // made room with Reserve.
+  uint32_t FindOrAdd(uint64_t key, uint32_t value) {
+    Slot* slots = slots_.data();
+    const size_t mask = slots_.size() - 1;
+    const uint32_t stamp = stamp_;
+    for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
+      if (slots[i].stamp != stamp) {
+        slots[i] = Slot{key, value, stamp};
+        return value;
+      }
+      if (slots[i].key == key) return slots[i].value;
+    }
+  }
+
   // The value stored for `key`, or, when absent, stores make() and returns it.
   template <typename Make>
   uint32_t FindOrInsert(uint64_t key, Make&& make) {

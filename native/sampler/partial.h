@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "sampler/grow_list.h"
 #include "sampler/sampler.h"
 
 namespace prequel {
@@ -25,11 +26,11 @@ inline uint32_t MakeRef(int32_t hop, size_t index) {
 
 struct Partial {
   int32_t hops = 0;
-  std::vector<std::vector<int32_t>> ids;    // [type * (hops + 1) + hop]
-  std::vector<std::vector<int32_t>> batch;  // same shape as ids
-  std::vector<std::vector<uint32_t>> src;   // [edgeType * hops + hop - 1]
-  std::vector<std::vector<uint32_t>> dst;
-  std::vector<std::vector<int64_t>> pos;  // stored edge positions
+  std::vector<GrowList<int32_t>> ids;    // [type * (hops + 1) + hop]
+  std::vector<GrowList<int32_t>> batch;  // same shape as ids
+  std::vector<GrowList<uint32_t>> src;   // [edgeType * hops + hop - 1]
+  std::vector<GrowList<uint32_t>> dst;
+  std::vector<GrowList<int64_t>> pos;  // stored edge positions
 
   bool keepPos = false;
 

@@ -20,6 +20,16 @@ inline void Prefetch(const T* p) {
 #endif
 }
 
+// Requests every cache line of [begin, end).
+template <typename T>
+inline void PrefetchRange(const T* begin, const T* end) {
+  constexpr uintptr_t kLine = 64;
+  const uintptr_t last = reinterpret_cast<uintptr_t>(end);
+  for (uintptr_t p = reinterpret_cast<uintptr_t>(begin) & ~(kLine - 1); p < last; p += kLine) {
+    Prefetch(reinterpret_cast<const char*>(p));
+  }
+}
+
 inline void PrefetchRowptr(const EdgeTypeView& et, int32_t d) {
   Prefetch(et.rowptr + d);
 }

@@ -138,7 +138,7 @@ SampleResult MergePartials(const GraphView& view, const SampleRequest& r,
           std::copy(part.ids[slot].begin(), part.ids[slot].end(), out.ids.begin() + at);
           std::copy(part.batch[slot].begin(), part.batch[slot].end(), out.batch.begin() + at);
           if (time == nullptr) continue;
-          const std::vector<int32_t>& ids = part.ids[slot];
+          const GrowList<int32_t>& ids = part.ids[slot];
           for (size_t i = 0; i < ids.size(); ++i) {
             if (i + 16 < ids.size()) Prefetch(time + ids[i + 16]);
             out.time[at + i] = time[ids[i]];
@@ -153,8 +153,8 @@ SampleResult MergePartials(const GraphView& view, const SampleRequest& r,
         for (int32_t hop = 1; hop <= hops; ++hop) {
           size_t slot = part.EdgeSlot(static_cast<int32_t>(e), hop);
           int64_t at = edgeAt[t][slot];
-          const std::vector<uint32_t>& src = part.src[slot];
-          const std::vector<uint32_t>& dst = part.dst[slot];
+          const GrowList<uint32_t>& src = part.src[slot];
+          const GrowList<uint32_t>& dst = part.dst[slot];
           for (size_t i = 0; i < src.size(); ++i) {
             out.src[at + i] =
                 static_cast<int32_t>(srcAt[src[i] >> kRefShift] + (src[i] & kRefIndexMask));
@@ -162,7 +162,7 @@ SampleResult MergePartials(const GraphView& view, const SampleRequest& r,
                 static_cast<int32_t>(dstAt[dst[i] >> kRefShift] + (dst[i] & kRefIndexMask));
           }
           if (!r.edgeIds) continue;
-          const std::vector<int64_t>& pos = part.pos[slot];
+          const GrowList<int64_t>& pos = part.pos[slot];
           for (size_t i = 0; i < pos.size(); ++i) {
             out.edgeIds[at + i] =
                 et.edgeId != nullptr ? et.edgeId[pos[i]] : static_cast<int32_t>(pos[i]);
@@ -183,7 +183,7 @@ std::mutex poolMutex;
 std::vector<Partial> pool;
 
 template <typename T>
-size_t Bytes(const std::vector<std::vector<T>>& lists) {
+size_t Bytes(const std::vector<GrowList<T>>& lists) {
   size_t bytes = 0;
   for (const auto& l : lists) bytes += l.capacity() * sizeof(T);
   return bytes;

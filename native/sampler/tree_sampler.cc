@@ -23,12 +23,18 @@ namespace {
 constexpr int64_t kSeedsPerTask = 16;
 constexpr int32_t kGroup = 16;
 constexpr size_t kChunk = 32;
+// Lists up to this many edges have their sources requested whole as soon as their range is
+// known (a line or two); longer ones request only the lines of their draws.
+constexpr int64_t kShortList = 32;
+static_assert(kChunk <= kMaxSearches);
 
 // One frontier node of one tree to expand along one edge type.
 struct Item {
   int32_t tree;      // index in the group
   int32_t edgeType;  // index into view.edgeTypes
   uint32_t f;        // index in the partial's (dst type, hop - 1) list
+  int64_t lo = 0;    // the node's neighbor list [lo, hi) in the edge type's col
+  int64_t hi = 0;
 };
 
 class TreeWorker {
@@ -102,15 +108,32 @@ class TreeWorker {
     return part_.ids[part_.NodeSlot(type, hop)].size();
   }
 
-  // The work of one hop, in each tree's own order: tree, then edge type, then frontier node.
+  // The work of one hop, in each tree's own order: tree, then edge type, then frontier node,
+  // with each node's neighbor list: the loop reads nothing else, so that the rowptr misses of
+  // many items overlap.
   void PlanHop(int32_t hop, int32_t count) {
+    // The rowptr entries of the whole frontier, requested before any is read: software
+    // prefetches keep more misses in flight than the loads of the loop below would.
+    for (size_t e = 0; e < view_.edgeTypes.size(); ++e) {
+      if (request_.fanouts[e * request_.hops + hop - 1] == 0) continue;
+      const EdgeTypeView& et = view_.edgeTypes[e];
+      const int32_t* frontier = part_.ids[part_.NodeSlot(et.dstType, hop - 1)].data();
+      const size_t end = end_[(count - 1) * numTypes_ + et.dstType];
+      for (size_t f = begin_[et.dstType]; f < end; ++f) PrefetchRowptr(et, frontier[f]);
+    }
+
     items_.clear();
     for (int32_t g = 0; g < count; ++g) {
       for (size_t e = 0; e < view_.edgeTypes.size(); ++e) {
         if (request_.fanouts[e * request_.hops + hop - 1] == 0) continue;
-        const int32_t dst = view_.edgeTypes[e].dstType;
-        for (size_t f = begin_[g * numTypes_ + dst]; f < end_[g * numTypes_ + dst]; ++f) {
-          items_.push_back({g, static_cast<int32_t>(e), static_cast<uint32_t>(f)});
+        const EdgeTypeView& et = view_.edgeTypes[e];
+        const int32_t* frontier = part_.ids[part_.NodeSlot(et.dstType, hop - 1)].data();
+        const size_t begin = begin_[g * numTypes_ + et.dstType];
+        const size_t end = end_[g * numTypes_ + et.dstType];
+        Item* out = items_.Extend(end - begin);
+        for (size_t f = begin; f < end; ++f) {
+          const int64_t* row = et.rowptr + frontier[f];
+          *out++ = {g, static_cast<int32_t>(e), static_cast<uint32_t>(f), row[0], row[1]};
         }
       }
     }
@@ -127,22 +150,18 @@ class TreeWorker {
     const SampleRequest& r = request_;
     const bool temporal = !r.seedTimes.empty();
 
-    // The next chunk's rowptr entries.
-    for (size_t i = k + kChunk; i < std::min(items_.size(), k + 2 * kChunk); ++i) {
-      PrefetchRowptr(view_.edgeTypes[items_[i].edgeType], FrontierNode(hop, items_[i]));
-    }
-
     // Neighbor ranges, cut to the eligible prefix.
     for (size_t i = 0; i < n; ++i) {
       const Item& item = items_[k + i];
       const EdgeTypeView& et = view_.edgeTypes[item.edgeType];
-      const int32_t d = FrontierNode(hop, item);
-      const int64_t lo = et.rowptr[d];
-      const int64_t hi = et.rowptr[d + 1];
-      if (lo > hi || hi > et.numEdges) CorruptList(et, d);
+      const int64_t lo = item.lo;
+      const int64_t hi = item.hi;
+      if (lo > hi || hi > et.numEdges) CorruptList(et, FrontierNode(hop, item));
       const int64_t t = temporal ? r.seedTimes[first + item.tree] : 0;
+      if (hi - lo <= kShortList) PrefetchRange(et.col + lo, et.col + hi);
       starts_[i] = lo;
-      searches_[i] = {&et, view_.nodeTypes[et.srcType].time, lo, hi, t};
+      listEnds_[i] = hi;
+      searches_[i] = {et.edgeTime, et.col, view_.nodeTypes[et.srcType].time, lo, hi, t};
     }
     if (temporal) EligibleEnds(searches_, n);
 
@@ -152,13 +171,12 @@ class TreeWorker {
       const Item& item = items_[k + i];
       const int64_t lo = starts_[i];
       const int64_t hi = temporal ? searches_[i].lo : searches_[i].hi;
-      offsets_.clear();
       const int32_t fanout = r.fanouts[item.edgeType * r.hops + hop - 1];
-      ChooseOffsets(hi - lo, fanout, r.strategy, rngs_[item.tree], set_, offsets_);
-      const int32_t* col = view_.edgeTypes[item.edgeType].col;
-      for (int64_t offset : offsets_) {
-        Prefetch(col + lo + offset);
-        positions_.push_back(lo + offset);
+      const size_t drawn = positions_.size();
+      ChooseOffsets(lo, hi - lo, fanout, r.strategy, rngs_[item.tree], set_, positions_);
+      if (listEnds_[i] - lo > kShortList) {
+        const int32_t* col = view_.edgeTypes[item.edgeType].col;
+        for (size_t j = drawn; j < positions_.size(); ++j) Prefetch(col + positions_[j]);
       }
       ends_[i] = positions_.size();
     }
@@ -168,21 +186,49 @@ class TreeWorker {
     for (size_t i = 0; i < n; ++i) {
       const Item& item = items_[k + i];
       while (tree_ < item.tree) MarkBegin(hop, ++tree_);
-      const EdgeTypeView& et = view_.edgeTypes[item.edgeType];
-      const int64_t srcCount = view_.nodeTypes[et.srcType].count;
-      const int32_t seedIndex = static_cast<int32_t>(first + item.tree);
-      const uint32_t dstRef = MakeRef(hop - 1, item.f);
-      for (size_t j = from; j < ends_[i]; ++j) {
-        const int64_t p = positions_[j];
-        const int32_t src = et.col[p];
-        if (static_cast<uint64_t>(src) >= static_cast<uint64_t>(srcCount)) CorruptSource(et, p);
-        uint32_t srcRef = map_.FindOrInsert(Key(item.tree, et.srcType, src), [&] {
-          return part_.AddNode(et.srcType, hop, src, seedIndex);
-        });
-        part_.AddEdge(item.edgeType, hop, srcRef, dstRef, p);
-      }
+      AddDraws(hop, item, static_cast<int32_t>(first + item.tree), from, ends_[i]);
       from = ends_[i];
     }
+  }
+
+  // The draws positions_[from, to) of one item: each source is found in its tree or added to it
+  // (at the end of its (type, hop) list), and each draw appends an edge to its frontier node.
+  // The lists are extended by the most that can come, then cut to what came, so that the loop
+  // writes through plain pointers.
+  void AddDraws(int32_t hop, const Item& item, int32_t seedIndex, size_t from, size_t to) {
+    const EdgeTypeView& et = view_.edgeTypes[item.edgeType];
+    const int64_t srcCount = view_.nodeTypes[et.srcType].count;
+    const size_t count = to - from;
+    const int64_t* positions = positions_.data() + from;
+
+    GrowList<int32_t>& ids = part_.ids[part_.NodeSlot(et.srcType, hop)];
+    GrowList<int32_t>& batch = part_.batch[part_.NodeSlot(et.srcType, hop)];
+    const size_t known = ids.size();
+    const uint32_t firstRef = MakeRef(hop, known);
+    MakeRef(hop, known + count);  // fails here if the list could outgrow a reference
+    int32_t* newIds = ids.Extend(count);
+
+    const size_t edgeSlot = part_.EdgeSlot(item.edgeType, hop);
+    uint32_t* srcRefs = part_.src[edgeSlot].Extend(count);
+    std::fill_n(part_.dst[edgeSlot].Extend(count), count, MakeRef(hop - 1, item.f));
+    if (part_.keepPos) std::copy_n(positions, count, part_.pos[edgeSlot].Extend(count));
+
+    map_.Reserve(count);
+    const uint64_t keyBase = Key(item.tree, et.srcType, 0);
+    uint32_t added = 0;
+    for (size_t j = 0; j < count; ++j) {
+      const int32_t src = et.col[positions[j]];
+      if (static_cast<uint64_t>(src) >= static_cast<uint64_t>(srcCount)) {
+        CorruptSource(et, positions[j]);
+      }
+      const uint32_t newRef = firstRef + added;
+      const uint32_t ref = map_.FindOrAdd(keyBase | static_cast<uint32_t>(src), newRef);
+      newIds[added] = src;
+      added += ref == newRef;
+      srcRefs[j] = ref;
+    }
+    ids.Truncate(known + added);
+    std::fill_n(batch.Extend(added), added, seedIndex);
   }
 
   [[noreturn]] static void CorruptList(const EdgeTypeView& et, int32_t d) {
@@ -202,16 +248,16 @@ class TreeWorker {
   const int32_t numTypes_;
   std::vector<size_t> begin_;  // [tree * numTypes + type]: the tree's range at the current hop
   std::vector<size_t> end_;
-  std::vector<Item> items_;
+  GrowList<Item> items_;
   int32_t tree_ = 0;  // the tree whose nodes are being added
   EligibleSearch searches_[kChunk];
   int64_t starts_[kChunk];
+  int64_t listEnds_[kChunk];
   size_t ends_[kChunk];
-  std::vector<int64_t> positions_;
+  GrowList<int64_t> positions_;
   std::vector<RandomStream> rngs_;
   NodeMap map_;
   PositionSet set_;
-  std::vector<int64_t> offsets_;
 };
 
 }  // namespace
