@@ -42,7 +42,7 @@ import { checkOverride, type GraphOverride } from './data/graph-file.js';
 import { inferGraph } from './data/infer.js';
 import { validateGraph, type ValidationReport } from './data/validate.js';
 import { PIPELINE_JOB_KINDS } from './pipeline/jobs/kinds.js';
-import { ModelSession, type PredictionRow } from './pipeline/predict.js';
+import { ModelSession, checkDistinctIds, type PredictionRow } from './pipeline/predict.js';
 import { checkTrainSettings, splitOf, type TrainSettings } from './pipeline/settings.js';
 import { normaliseSourceInput, openSource } from './pipeline/source.js';
 
@@ -108,7 +108,14 @@ export interface PredictRequest {
    * Entity ids to predict for, streamed (a CSV with one id column, or an Arrow IPC stream);
    * stored as an artifact before the job is queued. Default: every entity of the target table.
    */
-  ids?: { stream: Readable; format: 'csv' | 'arrow'; maxBytes?: number; limitSetting?: string };
+  ids?: {
+    stream: Readable;
+    format: 'csv' | 'arrow';
+    maxBytes?: number;
+    limitSetting?: string;
+    /** Where the ids come from (a file path, a request), named in messages about them. */
+    name?: string;
+  };
   /**
    * Snowflake sources: the warehouse table the predictions replace (default
    * PREQUEL_PREDICTIONS_<model id>). Other sources have no warehouse: giving one is an error.
@@ -498,8 +505,12 @@ export class Prequel {
       ...(request.table === undefined ? {} : { table: request.table }),
     };
     if (request.ids !== undefined) {
-      const { stream, format, maxBytes, limitSetting } = request.ids;
-      job.ids = { format, ...(await this.artifacts.putStream(stream, { maxBytes, limitSetting })) };
+      const { stream, format, maxBytes, limitSetting, name } = request.ids;
+      job.ids = {
+        format,
+        ...(await this.artifacts.putStream(stream, { maxBytes, limitSetting })),
+        ...(name === undefined ? {} : { name }),
+      };
     }
     return this.orchestrator.submit('predict', job);
   }
@@ -524,6 +535,7 @@ export class Prequel {
       });
     }
     const ids = request.ids.map(String);
+    checkDistinctIds(ids, (i) => i + 1, 'positions', 'the request');
     const session = await this.session(model);
     const anchor =
       given === undefined ? session.defaultAnchor() : BigInt(Date.parse(given)) * 1000n;

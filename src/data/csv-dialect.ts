@@ -33,6 +33,14 @@ export interface FieldScan {
   marked: number[];
 }
 
+/** What a CSV delimiter must be, for every message that refuses one (CLI, REST, library). */
+export const DELIMITER_EXPECTED = 'one character, e.g. "," or "\\t"';
+
+/** Whether `value` can delimit CSV fields: one character, or `\t` typed as backslash-t. */
+export function isDelimiter(value: unknown): value is string {
+  return typeof value === 'string' && ([...value].length === 1 || value === '\\t');
+}
+
 /** The user's delimiter with `\t` spelled out as a tab, or the default for the file's name. */
 export function givenDelimiter(path: string, options: FileOptions): string {
   if (options.delimiter !== undefined)

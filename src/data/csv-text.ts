@@ -24,12 +24,16 @@ const SAMPLE_BYTES = 1 << 16;
 /** Above this share of control bytes (other than tab, line breaks, form feed) a file is binary. */
 const CONTROL_SHARE_MAX = 0.01;
 
-/** How the user sets a file option: the CLI flag, and the key in the API and graph file. */
+/**
+ * How the user sets a file option: the CLI flag, and the key that a data source's settings (REST
+ * API and library), the library's file options (openDuckDb) and the graph file's data.files all
+ * accept under the same name.
+ */
 export function optionHint(key: 'delimiter' | 'nullStrings' | 'encoding', value: string): string {
   const flag = { delimiter: '--delimiter', nullStrings: '--null', encoding: '--encoding' }[key];
   const shown = value === '\t' ? "$'\\t'" : `'${value}'`;
   const json = key === 'nullStrings' ? `[${JSON.stringify(value)}]` : JSON.stringify(value);
-  return `${flag} ${shown} ("${key}": ${json} in the API's file options or the graph file's data.files)`;
+  return `${flag} ${shown} ("${key}": ${json} in a data source's settings, the library's file options or the graph file's data.files)`;
 }
 
 function stream(path: string): Readable {
@@ -67,8 +71,25 @@ async function readHead(path: string): Promise<Buffer> {
 const hex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
 
+/** What the text checks say a file should be, and how to read it in another encoding. */
+interface TextExpectation {
+  expected: string;
+  reread: (encoding: 'utf-16' | 'latin-1') => string;
+}
+
+/** A CSV table file: its encoding is an option of the reader. */
+const CSV_TABLE: TextExpectation = {
+  expected: CSV_EXPECTED,
+  reread: (encoding) => `read it with ${optionHint('encoding', encoding)}`,
+};
+
 /** Raises unless the head of the file reads as text in `encoding`. */
-function checkNotBinary(path: string, head: Buffer, encoding: CsvEncoding): void {
+function checkNotBinary(
+  path: string,
+  head: Buffer,
+  encoding: CsvEncoding,
+  text: TextExpectation = CSV_TABLE,
+): void {
   if (encoding === 'utf-16') return;
   const sample = head.subarray(0, SAMPLE_BYTES);
   const bom = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
@@ -82,14 +103,14 @@ function checkNotBinary(path: string, head: Buffer, encoding: CsvEncoding): void
       line: 1,
       found: bom ? `the bytes ${hex(head.subarray(0, 2))}` : 'a NUL byte in every other byte',
       offset: 0,
-      hint: `it looks like UTF-16 text; read it with ${optionHint('encoding', 'utf-16')}`,
+      hint: `it looks like UTF-16 text; ${text.reread('utf-16')}`,
     });
   }
   const nul = sample.indexOf(0);
   if (nul >= 0) {
     unreadable(
       path,
-      `it holds binary data (a NUL byte at offset ${nul}), not text; ${CSV_EXPECTED}`,
+      `it holds binary data (a NUL byte at offset ${nul}), not text; ${text.expected}`,
     );
   }
   let control = 0;
@@ -101,7 +122,7 @@ function checkNotBinary(path: string, head: Buffer, encoding: CsvEncoding): void
   if (control > CONTROL_SHARE_MAX * sample.length) {
     unreadable(
       path,
-      `it holds binary data (${control} control bytes in its first ${sample.length}), not text; ${CSV_EXPECTED}`,
+      `it holds binary data (${control} control bytes in its first ${sample.length}), not text; ${text.expected}`,
     );
   }
 }
@@ -133,6 +154,28 @@ function completeEnd(bytes: Buffer): number {
     if (n === 1) return bytes.length;
   }
   return bytes.length;
+}
+
+/**
+ * Raises unless `bytes`, the whole of the file `name`, are UTF-8 text: DATA_FILE_UNREADABLE for
+ * binary data, DATA_CSV_ENCODING at the first byte that is not UTF-8. For files read whole that
+ * have no encoding option (entity id lists); `expected` says what the file should be.
+ */
+export function checkUtf8Text(name: string, bytes: Buffer, expected: string): void {
+  const reread = () => 'save it as UTF-8 text';
+  checkNotBinary(name, bytes, 'utf-8', { expected, reread });
+  if (isUtf8(bytes)) return;
+  const at = firstInvalid(bytes);
+  let line = 1;
+  for (let i = bytes.indexOf(10); i >= 0 && i < at; i = bytes.indexOf(10, i + 1)) line += 1;
+  raise('DATA_CSV_ENCODING', {
+    file: name,
+    encoding: 'utf-8',
+    line,
+    found: `the byte ${hex(bytes.subarray(at, at + 1))} (offset ${at})`,
+    offset: at,
+    hint: reread(),
+  });
 }
 
 /** 1-based line of the byte at `offset` of the (decompressed) file. */
@@ -199,7 +242,9 @@ export async function checkCsvText(
   quote: string,
 ): Promise<string> {
   const head = await readHead(path);
-  if (head.length === 0) unreadable(path, `the file is empty; ${CSV_EXPECTED}`);
+  if (head.length === 0) {
+    unreadable(path, `the file is empty (0 bytes, not even a header line); ${CSV_EXPECTED}`);
+  }
   checkNotBinary(path, head, encoding);
   if (encoding === 'utf-8') await checkUtf8(path);
   const text = head.toString(
@@ -214,8 +259,64 @@ export async function checkCsvText(
   return text.slice(start);
 }
 
-/** Fields of `line` split on `delimiter` outside `quote`d text. */
+/** A line whose ending differs from the first line's (DuckDB reads one kind per file). */
+export interface LineEndingChange {
+  /** 1-based line of the (decompressed) file. */
+  line: number;
+  found: 'CRLF' | 'LF' | 'CR';
+  first: 'CRLF' | 'LF' | 'CR';
+}
+
+/**
+ * The first line of the CSV file at `path` that ends differently from its first line (line
+ * breaks inside `quote`d values are not line endings), or null. UTF-16 files are not scanned.
+ */
+export async function findLineEndingChange(
+  path: string,
+  encoding: CsvEncoding,
+  quote: string,
+): Promise<LineEndingChange | null> {
+  if (encoding === 'utf-16' || quote.length !== 1) return null;
+  const q = quote.charCodeAt(0);
+  let line = 1;
+  let quoted = false;
+  let pendingCr = false;
+  let first: LineEndingChange['first'] | null = null;
+  // Returns the change when the line just ended with `found` differs from the first line's.
+  const ended = (found: LineEndingChange['found']): LineEndingChange | null => {
+    first ??= found;
+    const change = found === first ? null : { line, found, first };
+    line += 1;
+    return change;
+  };
+  const input = stream(path);
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      for (const b of chunk) {
+        if (pendingCr) {
+          pendingCr = false;
+          const change = ended(b === 0x0a ? 'CRLF' : 'CR');
+          if (change !== null) return change;
+          if (b === 0x0a) continue;
+        }
+        if (b === q) quoted = !quoted;
+        else if (quoted) line += b === 0x0a ? 1 : 0;
+        else if (b === 0x0d) pendingCr = true;
+        else if (b === 0x0a) {
+          const change = ended('LF');
+          if (change !== null) return change;
+        }
+      }
+    }
+  } finally {
+    input.destroy();
+  }
+  return pendingCr ? ended('CR') : null;
+}
+
+/** Fields of `line` split on `delimiter` outside `quote`d text (1 for an empty delimiter). */
 export function countFields(line: string, delimiter: string, quote: string): number {
+  if (delimiter === '') return 1; // it would match at every position without advancing
   let fields = 1;
   let quoted = false;
   for (let i = 0; i < line.length; i += 1) {

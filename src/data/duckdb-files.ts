@@ -8,13 +8,21 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceNote } from './connector.js';
 import {
   AUTO_NULL,
+  DELIMITER_EXPECTED,
   NULL_MARKERS,
   csvArguments,
+  isDelimiter,
   resolveDelimiter,
   settleNullMarkers,
   type FieldScan,
 } from './csv-dialect.js';
-import { CSV_EXPECTED, checkCsvText, countFields, optionHint } from './csv-text.js';
+import {
+  CSV_EXPECTED,
+  checkCsvText,
+  countFields,
+  findLineEndingChange,
+  optionHint,
+} from './csv-text.js';
 import { quoteIdent, quoteLiteral } from './sql.js';
 import { PrequelError, prequelError, raise } from '../errors/index.js';
 
@@ -53,6 +61,31 @@ function formatOf(file: string): Format | null {
 function tableOf(file: string): string {
   const name = file.replace(/\.gz$/i, '');
   return name.slice(0, name.length - extname(name).length);
+}
+
+/**
+ * Raises DATA_FILE_OPTION_INVALID for a file option no file can be read with (a delimiter that
+ * is not one character), before any file is read; `tables` holds per-table options.
+ */
+export function checkFileOptions(
+  options: FileOptions & { tables?: Record<string, FileOptions> },
+): void {
+  const given: Array<[string, FileOptions]> = [
+    ['', options],
+    ...Object.entries(options.tables ?? {}).map(([t, o]): [string, FileOptions] => [
+      `tables.${t}.`,
+      o,
+    ]),
+  ];
+  for (const [prefix, o] of given) {
+    if (o.delimiter !== undefined && !isDelimiter(o.delimiter)) {
+      raise('DATA_FILE_OPTION_INVALID', {
+        option: `${prefix}delimiter`,
+        received: JSON.stringify(o.delimiter),
+        expected: DELIMITER_EXPECTED,
+      });
+    }
+  }
 }
 
 /** Registers every table file of `source` (a directory or one file); returns the notes. */
@@ -117,7 +150,7 @@ async function registerFile(
     return [];
   } catch (err) {
     if (err instanceof PrequelError) throw err;
-    throw fileError(err, path, format, options);
+    throw await fileError(err, path, format, options);
   }
 }
 
@@ -189,8 +222,48 @@ async function checkCsvRows(
   };
 }
 
+const ENDINGS = { CRLF: 'CRLF (\\r\\n)', LF: 'LF (\\n)', CR: 'CR (\\r)' };
+
+/**
+ * What DuckDB says is wrong with a malformed row, as a user reads it: the problem, then the
+ * row's first line. DuckDB quotes the row after "Original Line:", on the next line when the file
+ * ends its lines with CRLF, followed by a line naming the problem.
+ */
+function malformedRowReason(text: string): string {
+  const body = text.split('\nPossible fixes:')[0];
+  const at = body.indexOf('Original Line:');
+  if (at < 0) return body.split('\n').slice(1, 3).join('; ').trim();
+  const rest = body.slice(at + 'Original Line:'.length);
+  const columns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(rest);
+  const quote = /Value with unterminated quote found\./.exec(rest);
+  const found = [columns, quote].filter((m) => m !== null).sort((a, b) => a.index - b.index)[0];
+  const row = (found === undefined ? rest : rest.slice(0, found.index))
+    .replace(/^\s+/, '')
+    .split(/\r?\n|\r/)[0];
+  const shown = row.length > 80 ? `${row.slice(0, 80)}...` : row;
+  if (columns !== null && found === columns) {
+    return `${columns[2]} fields, expected ${columns[1]} as in the first line: ${shown}`;
+  }
+  if (quote !== null) {
+    return (
+      'a quoted value is not closed (a value that starts with a quote must end with one, and ' +
+      `a quote inside it is written twice): ${shown}`
+    );
+  }
+  const said = rest
+    .slice(rest.indexOf(row) + row.length)
+    .trim()
+    .split('\n')[0];
+  return said === '' ? shown : `${said}: ${shown}`;
+}
+
 /** The registry error for a DuckDB failure reading `path`; DuckDB's own text is its cause. */
-function fileError(err: unknown, path: string, format: Format, options: FileOptions): unknown {
+async function fileError(
+  err: unknown,
+  path: string,
+  format: Format,
+  options: FileOptions,
+): Promise<unknown> {
   const text = err instanceof Error ? err.message : String(err);
   const line = /CSV Error on Line: (\d+)/.exec(text);
   if (format === 'csv' && /Invalid unicode/i.test(text)) {
@@ -208,12 +281,26 @@ function fileError(err: unknown, path: string, format: Format, options: FileOpti
     );
   }
   if (line !== null) {
-    const detail = text.split('\n').slice(1, 3).join('; ').trim();
     return prequelError(
       'DATA_CSV_MALFORMED',
-      { file: path, line: Number(line[1]), reason: detail },
+      { file: path, line: Number(line[1]), reason: malformedRowReason(text) },
       err,
     );
+  }
+  if (format === 'csv' && /state machine reached an invalid state/i.test(text)) {
+    // DuckDB names no line here; the usual cause is a file that mixes line endings.
+    const change = await findLineEndingChange(
+      path,
+      options.encoding ?? 'utf-8',
+      options.quote ?? '"',
+    );
+    if (change !== null) {
+      const reason =
+        `the line ends with ${ENDINGS[change.found]}, the lines before it with ` +
+        `${ENDINGS[change.first]}; DuckDB reads one kind of line ending a file: convert the ` +
+        'file to one (e.g. with dos2unix)';
+      return prequelError('DATA_CSV_MALFORMED', { file: path, line: change.line, reason }, err);
+    }
   }
   // DuckDB's internal and fatal errors say nothing a user can act on; its text stays the cause.
   const reason = /^(INTERNAL|FATAL) Error/.test(text)

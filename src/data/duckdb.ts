@@ -20,7 +20,7 @@ import type {
 import { ColumnBuilder, concatChunks } from './column-builder.js';
 import { appendChunk, planColumn } from './duckdb-vectors.js';
 import { quoteIdent } from './sql.js';
-import { registerFiles, type FileOptions } from './duckdb-files.js';
+import { checkFileOptions, registerFiles, type FileOptions } from './duckdb-files.js';
 import { createInstance } from './duckdb-settings.js';
 import { PrequelError, raise } from '../errors/index.js';
 
@@ -47,6 +47,7 @@ export async function openDuckDb(
   source: string,
   options: DuckDbOptions = {},
 ): Promise<DuckDbConnector> {
+  checkFileOptions(options);
   const settings = options.settings ?? {};
   if (source === ':memory:') {
     return DuckDbConnector.create(await createInstance(':memory:', settings), options);

@@ -6,12 +6,21 @@
 // through a foreign key, shifted by the optional offset), so SQL over the relation can use
 // `table.timeColumn` whether or not the source has that column.
 import type { SqlDialect } from './connector.js';
-import { findColumn, findTable, type GraphDef, type TableDef } from './graph-def.js';
+import {
+  findColumn,
+  findTable,
+  type GraphDef,
+  type PhysicalType,
+  type TableDef,
+} from './graph-def.js';
 import { addSeconds, combineDateTime, quoteIdent, toTimestamp } from './sql.js';
 import { raise } from '../errors/index.js';
 
 /** Name of the computed time column in a relation: the row's time as a timestamp. */
 export const TIME = '__time';
+
+/** Physical types a time column may have (text is parsed; values that do not parse are NULL). */
+export const TIME_TYPES: readonly PhysicalType[] = ['date', 'timestamp', 'string'];
 
 /** The source table a graph table reads. */
 export function sourceOf(table: TableDef): string {
@@ -59,6 +68,10 @@ export function tableRelation(
   }
   if (!derived) {
     const physical = findColumn(table, table.timeColumn)?.physical;
+    // A number or other non-time type would fail DuckDB's cast deep inside some query.
+    if (physical !== undefined && !TIME_TYPES.includes(physical)) {
+      raise('DATA_TIME_INVALID', { table: table.name, column: table.timeColumn, type: physical });
+    }
     const time = toTimestamp(dialect, `t.${quoteIdent(table.timeColumn)}`, physical === 'string');
     if (!read.some((c) => c.name === table.timeColumn)) {
       select.push(`t.${quoteIdent(table.timeColumn)}`);

@@ -4,10 +4,10 @@
 // a dangling foreign key becomes a missing link, a row without a time never becomes visible,
 // a text timestamp that does not parse is missing. What the connector guessed while reading a
 // table's file (a CSV delimiter or NULL marker) comes first, as warnings.
-import type { Connector } from './connector.js';
+import type { Connector, SqlValue } from './connector.js';
 import { findTable, type GraphDef, type TableDef } from './graph-def.js';
 import { keyFamily } from './infer.js';
-import { TIME, sourceOf, tableRelation } from './relation.js';
+import { TIME, TIME_TYPES, sourceOf, tableRelation } from './relation.js';
 import { quoteIdent, toTimestamp } from './sql.js';
 import { cellValue } from './column-builder.js';
 import { formatValue, raise } from '../errors/index.js';
@@ -129,7 +129,7 @@ export async function validateGraph(
       timeColumn !== undefined &&
       timeColumn !== null &&
       derivedTime === null &&
-      !['date', 'timestamp', 'string'].includes(timeColumn.physical)
+      !TIME_TYPES.includes(timeColumn.physical)
     ) {
       const details = { table: table.name, column: timeColumn.name, type: timeColumn.engineType };
       add({
@@ -137,7 +137,9 @@ export async function validateGraph(
         code: 'DATA_TIME_INVALID',
         table: table.name,
         column: timeColumn.name,
-        message: 'time column is not a time',
+        message:
+          `the time column has type ${timeColumn.engineType}; expected a date, a timestamp or ` +
+          'text holding timestamps (set timeColumn to such a column, or to null)',
         details,
       });
       broken.add(table.name);
@@ -205,16 +207,29 @@ async function checkPrimaryKey(
     `SELECT ${k} AS k, count(*) AS n FROM ${src} WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT 5`,
   );
   if (dups.rows > 0) {
-    const value = formatValue(cellValue(dups.columns[0], 0));
+    const key = cellValue(dups.columns[0], 0);
+    const value = formatValue(key);
     const count = num(cellValue(dups.columns[1], 0));
-    const details = { table: table.name, column: pk, value, count };
+    const at = await duplicateRows(connector, table, pk, key);
+    const rows =
+      at.length === 0 ? '' : ` (data rows ${at.join(', ')}${count > at.length ? ', ...' : ''})`;
+    const details = {
+      table: table.name,
+      column: pk,
+      value,
+      count,
+      rows,
+      ...(at.length > 0 ? { rowNumbers: at } : {}),
+    };
     add({
       severity: 'error',
       code: 'DATA_PK_DUPLICATE',
       table: table.name,
       column: pk,
       count,
-      message: `key ${value} occurs ${count} times`,
+      message:
+        `key ${value} occurs ${count} times${rows}; set primaryKey to a unique column, or to ` +
+        'null',
       details,
     });
     broken.add(table.name);
@@ -423,6 +438,28 @@ async function checkRows(
       });
     }
   });
+}
+
+/**
+ * The 1-based rows of `table`'s source, in source order, that hold `key` in the column `pk` (the
+ * first three; DuckDB only, as for unparseableExample: in a CSV file with a header and no field
+ * spanning lines, a row's line is one more).
+ */
+async function duplicateRows(
+  connector: Connector,
+  table: TableDef,
+  pk: string,
+  key: unknown,
+): Promise<number[]> {
+  const physical = table.columns.find((c) => c.name === pk)?.physical;
+  const bindable = physical === 'int' || physical === 'bigint' || physical === 'string';
+  if (connector.dialect !== 'duckdb' || !bindable || key === null) return [];
+  const from = `SELECT ${quoteIdent(pk)} AS k, row_number() OVER () AS rn FROM ${quoteIdent(sourceOf(table))}`;
+  const result = await connector.queryAll(
+    `SELECT rn FROM (${from}) x WHERE k = ? ORDER BY rn LIMIT 3`,
+    [key as SqlValue],
+  );
+  return Array.from({ length: result.rows }, (_, i) => num(cellValue(result.columns[0], i)));
 }
 
 /**

@@ -16,6 +16,7 @@ import type { StoredModelMetrics } from '../pipeline/jobs/kinds.js';
 import type { RunMode } from '../pipeline/settings.js';
 import { Prequel } from '../prequel.js';
 import { generateDemo, type DemoSummary } from './generate.js';
+import { plural } from '../text/plural.js';
 
 export interface DemoQuery {
   name: string;
@@ -149,7 +150,7 @@ export async function runDemo(options: DemoRunOptions = {}): Promise<DemoResult>
     const def = inspected.graph.definition;
     const links = def.tables.reduce((n, t) => n + t.foreignKeys.length, 0);
     step(
-      `inferred the graph: ${def.tables.length} tables, ${links} links ` +
+      `inferred the graph: ${plural(def.tables.length, 'table')}, ${plural(links, 'link')} ` +
         `(graph version ${inspected.graph.version})`,
     );
     const selected = DEMO_QUERIES.filter(

@@ -112,7 +112,7 @@ export const controlErrors = defineErrors({
   CONTROL_BAD_REQUEST: { status: 400, message: 'invalid request {part}: {problem}' },
   CONTROL_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    message: 'content type {contentType} is not supported by this route; send {expected}',
+    message: 'content type {contentType} is not accepted by {route}; send {expected}',
   },
   CONTROL_BODY_TOO_LARGE: {
     status: 413,
@@ -124,6 +124,20 @@ export const controlErrors = defineErrors({
     status: 429,
     message: 'rate limit of {max} requests per {window} exceeded; retry in {retryAfter}',
   },
+  CONTROL_PORT_INVALID: {
+    status: 400,
+    message: '--port {port} is not a TCP port: give 1 to 65535, or 0 to have a free port picked',
+  },
+  CONTROL_PORT_IN_USE: {
+    status: 409,
+    message:
+      'port {port} on {host} is already in use (another `prequel serve` or another program); ' +
+      'stop that one, or give another --port (0 picks a free one)',
+  },
+  CONTROL_LISTEN_FAILED: {
+    status: 400,
+    message: 'cannot listen on {host} port {port}: {reason}',
+  },
   CONTROL_INTERNAL: { status: 500, message: 'internal error: {detail}' },
   CONTROL_SOURCE_SETTING_INVALID: {
     status: 400,
@@ -132,14 +146,20 @@ export const controlErrors = defineErrors({
   CONTROL_UNKNOWN_ENTITIES: {
     status: 400,
     message:
-      '{count} of the given ids are not rows of {table} (first: {examples}); give primary key ' +
-      'values of {table}',
+      '{count} of the given ids {count|is not a row|are not rows} of {table} (first: {examples}); ' +
+      'give primary key values of {table}',
+  },
+  CONTROL_DUPLICATE_IDS: {
+    status: 400,
+    message:
+      'the entity id {id} is given {count} times in {source} ({where}); each entity gets one ' +
+      'prediction: give every id once',
   },
   CONTROL_ENTITIES_AFTER_ANCHOR: {
     status: 400,
     message:
-      '{count} of the given {table} rows were created after the anchor time {anchorTime} ' +
-      '(first: {examples}); predict at a later anchor time, or leave these ids out',
+      '{count} of the given {table} rows {count|was|were} created after the anchor time ' +
+      '{anchorTime} (first: {examples}); predict at a later anchor time, or leave these ids out',
   },
   CONTROL_TASK_UNSUPPORTED: {
     status: 422,

@@ -45,6 +45,10 @@ export const dataErrors = defineErrors({
     message: 'column {column} has type {type}, which is not supported as {use}',
   },
   DATA_CONNECTOR_CLOSED: { status: 400, message: 'the {dialect} connector is closed' },
+  DATA_FILE_OPTION_INVALID: {
+    status: 400,
+    message: 'the file option {option} is {received}; expected {expected}',
+  },
   DATA_SETTING_INVALID: {
     status: 400,
     message: 'the DuckDB setting {setting} = {value} was refused ({reason}); expected {expected}',
@@ -70,7 +74,10 @@ export const dataErrors = defineErrors({
   },
   DATA_PK_DUPLICATE: {
     status: 400,
-    message: 'the primary key {table}.{column} is not unique: {value} occurs {count} times',
+    message:
+      'the primary key {table}.{column} is not unique: {value} occurs {count} times{rows}; a ' +
+      'primary key names one row: remove the repeated rows, or set primaryKey of {table} in ' +
+      'the graph file to a unique column, or to null for a table without one',
   },
   DATA_PK_NULL: {
     status: 400,
@@ -78,7 +85,10 @@ export const dataErrors = defineErrors({
   },
   DATA_TIME_INVALID: {
     status: 400,
-    message: 'the time column {table}.{column} has type {type}; expected a date or timestamp',
+    message:
+      'the time column {table}.{column} has type {type}; expected a date, a timestamp or text ' +
+      'holding timestamps: set timeColumn of {table} in the graph file to such a column, or to ' +
+      'null for a static table',
   },
   DATA_VALIDATION_FAILED: {
     status: 400,

@@ -2,13 +2,14 @@
 // Errors of the pql domain: lexing, parsing, validation against the graph definition, planning.
 // Each diagnostic of a query carries one of these codes; a query with errors throws
 // PQL_INVALID_QUERY whose `diagnostics` list holds them all. Codes ending in a warning sense
-// (PQL_WINDOW_CLIPPED, PQL_PARTIAL_WINDOW) are reported as warnings on the plan, not thrown.
+// (PQL_WINDOW_CLIPPED, PQL_PARTIAL_WINDOW, PQL_LABELS_INCOMPLETE) are reported as warnings on the
+// plan, not thrown.
 import { defineErrors } from './registry.js';
 
 export const pqlErrors = defineErrors({
   PQL_INVALID_QUERY: {
     status: 400,
-    message: 'the query has {count} error(s); first: {first}',
+    message: 'the query has {count} {count|error|errors}; first: {first}',
   },
   PQL_QUERY_TOO_LONG: {
     status: 400,
@@ -78,6 +79,11 @@ export const pqlErrors = defineErrors({
     status: 400,
     message:
       '{text} at line {line}, column {column} links to the entity through several foreign keys; expected {expected}',
+  },
+  PQL_TABLE_EMPTY: {
+    status: 400,
+    message:
+      'table {text} at line {line}, column {column} has no rows (rows: 0); expected {expected}',
   },
   PQL_NO_TIME_COLUMN: {
     status: 400,
@@ -210,14 +216,15 @@ export const pqlErrors = defineErrors({
   PQL_WINDOW_CROSSES_SPLIT: {
     status: 400,
     message:
-      '{count} {split} anchor(s) have a target window ending after the {next} boundary {boundary} ' +
-      '(last window ends {windowEnd}); rejected because boundary mode is "reject"',
+      '{count} {split} {count|anchor has|anchors have} a target window ending after the {next} ' +
+      'boundary {boundary} (last window ends {windowEnd}); rejected because boundary mode is ' +
+      '"reject"',
   },
   PQL_WINDOW_CLIPPED: {
     status: 200,
     message:
-      '{count} {split} anchor(s) dropped: their target window would end after the {next} boundary ' +
-      '{boundary}; the last kept anchor is {lastAnchor}',
+      '{count} {split} {count|anchor|anchors} dropped: {count|its|their} target window would end ' +
+      'after the {next} boundary {boundary}; the last kept anchor is {lastAnchor}',
   },
   PQL_DATA_ENDS_BEFORE_WINDOW: {
     status: 400,
@@ -232,6 +239,14 @@ export const pqlErrors = defineErrors({
       'the {split} window from {anchor} to {windowEnd} starts at or after the end of the data ' +
       '{dataEnd}, so it holds no data at all (a partial window must start before the data ends); ' +
       'give a {flag} before {dataEnd}',
+  },
+  PQL_LABELS_INCOMPLETE: {
+    status: 200,
+    message:
+      'labels incomplete: {table}, which the target aggregates, ends at {tableEnd} (the data at ' +
+      '{dataEnd}), but {count} {split} {count|anchor has a label window|anchors have label ' +
+      'windows} closing after it, from anchor {anchor} (window to {windowEnd}); their labels ' +
+      'miss events not yet in {table}. Use split times whose windows close by {tableEnd} ({flags})',
   },
   PQL_PARTIAL_WINDOW: {
     status: 200,

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one error registry. Every error prequel raises is declared once, in a domain file beside
 // this one, with a stable code, an HTTP status for the REST API and a message template whose
-// {placeholders} name the argument, the expectation and the received value.
+// {placeholders} name the argument, the expectation and the received value. A count's noun
+// agrees with it as `{count} {count|anchor|anchors}`.
+import { isOne } from '../text/plural.js';
 
 export interface ErrorSpec {
   /** HTTP status the REST API answers with. */
   readonly status: number;
-  /** Message template; `{name}` is replaced by the detail of the same name. */
+  /**
+   * Message template; `{name}` is replaced by the detail of the same name, `{name|one|many}` by
+   * `one` when that detail is 1 and by `many` otherwise.
+   */
   readonly message: string;
 }
 
@@ -20,9 +25,13 @@ export function defineErrors<T extends ErrorTable>(table: T): T {
 export type ErrorDetails = Record<string, unknown>;
 
 function render(template: string, details: ErrorDetails): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    key in details ? formatValue(details[key]) : whole,
-  );
+  return template
+    .replace(/\{(\w+)\|([^{}|]*)\|([^{}|]*)\}/g, (whole, key: string, one: string, many: string) =>
+      key in details ? (isOne(details[key]) ? one : many) : whole,
+    )
+    .replace(/\{(\w+)\}/g, (whole, key: string) =>
+      key in details ? formatValue(details[key]) : whole,
+    );
 }
 
 /** Formats a received value for a message: strings quoted, long arrays cut. */

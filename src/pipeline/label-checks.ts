@@ -6,6 +6,7 @@
 import { classCounts } from '../train/metrics.js';
 import type { TaskKind } from '../train/trainer.js';
 import type { LabelSets } from './train.js';
+import { plural } from '../text/plural.js';
 
 const SPLITS = ['train', 'validation', 'test'] as const;
 type Split = (typeof SPLITS)[number];
@@ -39,7 +40,7 @@ export function labelWarnings(task: TaskKind, sets: LabelSets): string[] {
       const name = sets.classes?.[label] ?? String(label);
       const consequence = split === 'train' ? CONSEQUENCE.train : 'its metrics say little';
       warnings.push(
-        `the ${split} split has a single class (${name}: ${n} examples): ${consequence}; ${HINT}`,
+        `the ${split} split has a single class (${name}: ${plural(n, 'example')}): ${consequence}; ${HINT}`,
       );
     }
   }

@@ -15,6 +15,7 @@ import type { Connector } from '../data/connector.js';
 import type { GraphDef } from '../data/graph-def.js';
 import { openDuckDb } from '../data/duckdb.js';
 import { SnowflakeConnector, type WriteColumn } from '../data/snowflake/connector.js';
+import { checkUtf8Text } from '../data/csv-text.js';
 import { quoteLiteral } from '../data/sql.js';
 import type { LoadedStage } from '../data/load-store.js';
 import type { Stage } from '../data/stage.js';
@@ -34,6 +35,7 @@ import {
   type PipelineContext,
 } from './train.js';
 import { openSource } from './source.js';
+import { plural } from '../text/plural.js';
 
 export interface PredictInput {
   model: ModelRecord;
@@ -43,7 +45,8 @@ export interface PredictInput {
   /** Normalised ISO 8601 instant; default the latest timestamp of the target's tables. */
   anchorTime?: string;
   formats: PredictionFormat[];
-  ids?: ArtifactRef & { format: 'csv' | 'arrow' };
+  /** Uploaded entity ids; `name` says where they came from (a file, a request), for messages. */
+  ids?: ArtifactRef & { format: 'csv' | 'arrow'; name?: string };
   /** Snowflake sources: the warehouse table the predictions replace (see warehouseTableName). */
   table?: string;
 }
@@ -273,9 +276,13 @@ export async function runPrediction(
       input.ids === undefined
         ? await eligibleEntities(connector, plan(anchor))
         : session.withoutHeader(
-            await readIds(ctx.artifacts.resolveSync(input.ids.hash), input.ids.format),
+            await readIds(
+              ctx.artifacts.resolveSync(input.ids.hash),
+              input.ids.format,
+              input.ids.name ?? 'the uploaded ids',
+            ),
           );
-    ctx.progress?.(0.4, `predicting ${ids.length} entities`);
+    ctx.progress?.(0.4, `predicting ${plural(ids.length, 'entity', 'entities')}`);
     const rows: PredictionRow[] = [];
     const batch = 4096;
     for (let start = 0; start < ids.length; start += batch) {
@@ -325,15 +332,29 @@ async function eligibleEntities(connector: Connector, plan: QueryPlan): Promise<
   return ids;
 }
 
-/** Entity ids from an uploaded file: a CSV with one column (header optional) or Arrow IPC. */
-export async function readIds(path: string, format: 'csv' | 'arrow'): Promise<string[]> {
+/** What an uploaded CSV file of entity ids should be. */
+const IDS_EXPECTED = 'expected a CSV file of entity ids: one id a line, a header line optional';
+
+/**
+ * Entity ids from an uploaded file: a CSV with one column (header optional) or Arrow IPC. The
+ * file must be text (CSV) and name each id once; `name` says where it came from, for messages.
+ */
+export async function readIds(
+  path: string,
+  format: 'csv' | 'arrow',
+  name = path,
+): Promise<string[]> {
   const invalid = (expected: string, received: string): never =>
     raise('CONTROL_INVALID_ARGUMENT', { name: 'ids', expected, received });
+  const bytes = await readFile(path);
+  if (bytes.length === 0) invalid('at least one entity key', `an empty file (0 bytes) in ${name}`);
   let ids: string[];
+  /** Where the i-th id is, as a user finds it: its line of the CSV, or its Arrow row. */
+  let place: (i: number) => number;
   if (format === 'arrow') {
     let table: ReturnType<typeof tableFromIPC>;
     try {
-      table = tableFromIPC(await readFile(path));
+      table = tableFromIPC(bytes);
     } catch (err) {
       return invalid('an Arrow IPC stream or file', `unreadable bytes (${(err as Error).message})`);
     }
@@ -342,9 +363,15 @@ export async function readIds(path: string, format: 'csv' | 'arrow'): Promise<st
       return invalid('an Arrow stream with one column', `${table.numCols} columns`);
     }
     ids = Array.from({ length: column.length }, (_, i) => String(column.get(i)));
+    place = (i) => i + 1;
   } else {
-    const lines = (await readFile(path, 'utf8')).split(/\r?\n/).map((l) => l.trim());
+    checkUtf8Text(name, bytes, IDS_EXPECTED);
+    const lines = bytes
+      .toString('utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim());
     ids = [];
+    const lineOf: number[] = [];
     for (const [n, line] of lines.entries()) {
       if (line === '') continue;
       const unquoted = line.replace(/^"(.*)"$/, '$1');
@@ -352,10 +379,35 @@ export async function readIds(path: string, format: 'csv' | 'arrow'): Promise<st
         invalid('a CSV file with one column of entity keys', `line ${n + 1}: ${line.slice(0, 60)}`);
       }
       ids.push(unquoted);
+      lineOf.push(n + 1);
     }
+    place = (i) => lineOf[i]!;
   }
-  if (ids.length === 0) invalid('at least one entity key', 'an empty file');
+  if (ids.length === 0) invalid('at least one entity key', `no id in ${name}`);
+  checkDistinctIds(ids, place, format === 'arrow' ? 'rows' : 'lines', name);
   return ids;
+}
+
+/**
+ * Raises CONTROL_DUPLICATE_IDS for the first id given twice, naming where it occurs (`place` of
+ * an index, counted in `unit`s of `source`).
+ */
+export function checkDistinctIds(
+  ids: readonly string[],
+  place: (i: number) => number,
+  unit: 'lines' | 'rows' | 'positions',
+  source: string,
+): void {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (!seen.has(id)) {
+      seen.add(id);
+      continue;
+    }
+    const at = ids.flatMap((other, j) => (other === id ? [place(j)] : []));
+    const shown = at.slice(0, 3).join(', ') + (at.length > 3 ? ', ...' : '');
+    raise('CONTROL_DUPLICATE_IDS', { id, count: at.length, source, where: `${unit} ${shown}` });
+  }
 }
 
 /** The type of a key column in prediction files: an integer key keeps its type. */

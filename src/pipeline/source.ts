@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { SettingValue, SourceInput, SourceRecord } from '../control/metadata/sources.js';
 import { resolveSecretsSync, validateSourceInput } from '../control/metadata/sources.js';
 import type { Connector } from '../data/connector.js';
+import { DELIMITER_EXPECTED, isDelimiter } from '../data/csv-dialect.js';
 import { openDuckDb, type DuckDbOptions } from '../data/duckdb.js';
 import { SnowflakeConnector } from '../data/snowflake/connector.js';
 import type { SnowflakeOptions } from '../data/snowflake/config.js';
@@ -19,6 +20,7 @@ export const DUCKDB_SETTINGS = [
   'delimiter',
   'header',
   'nullString',
+  'nullStrings',
   'encoding',
   'quote',
 ] as const;
@@ -90,18 +92,29 @@ export function duckDbSettings(
   const path = text(source, 'path', 'a directory, table file or .duckdb file path');
   const files: DuckDbOptions = {};
   if (s.delimiter !== undefined && s.delimiter !== null) {
-    files.delimiter = text(source, 'delimiter', 'one character, e.g. "," or "\\t"');
+    if (!isDelimiter(s.delimiter)) invalid(source, 'delimiter', DELIMITER_EXPECTED, s.delimiter);
+    files.delimiter = s.delimiter;
   }
   if (s.header !== undefined && s.header !== null) {
     if (typeof s.header !== 'boolean') invalid(source, 'header', 'true or false', s.header);
     files.header = s.header;
   }
+  // nullString (one marker) and nullStrings (a list, as the library's file options and the graph
+  // file's data.files name it) add up.
+  const nulls: string[] = [];
   if (s.nullString !== undefined && s.nullString !== null) {
     if (typeof s.nullString !== 'string') {
       invalid(source, 'nullString', 'a string read as NULL, e.g. "\\N"', s.nullString);
     }
-    files.nullStrings = [s.nullString];
+    nulls.push(s.nullString);
   }
+  if (s.nullStrings !== undefined && s.nullStrings !== null) {
+    if (!Array.isArray(s.nullStrings) || s.nullStrings.some((v) => typeof v !== 'string')) {
+      invalid(source, 'nullStrings', 'a list of strings read as NULL, e.g. ["\\N"]', s.nullStrings);
+    }
+    nulls.push(...s.nullStrings);
+  }
+  if (nulls.length > 0) files.nullStrings = [...new Set(nulls)];
   if (s.encoding !== undefined && s.encoding !== null) {
     if (typeof s.encoding !== 'string' || !ENCODINGS.includes(s.encoding)) {
       invalid(source, 'encoding', ENCODINGS.join(', '), s.encoding);

@@ -8,6 +8,7 @@ import type { GraphVersion } from '../control/metadata/graphs.js';
 import type { SourceRecord } from '../control/metadata/sources.js';
 import { planToJson } from '../control/pql/explain.js';
 import { compilePlan, readTimeRange, type QueryPlan } from '../control/pql/index.js';
+import { textOf } from '../control/pql/ast.js';
 import { formatTimestamp } from '../control/pql/time.js';
 import type { Connector } from '../data/connector.js';
 import { loadStage, stageStoreDir, type LoadedStage } from '../data/load-store.js';
@@ -34,6 +35,7 @@ import type { ArtifactRef, ArtifactStore } from '../workspace/artifacts.js';
 import { labelWarnings } from './label-checks.js';
 import { runConfigs, splitOf, type RunConfig, type TrainSettings } from './settings.js';
 import { openSource } from './source.js';
+import { plural } from '../text/plural.js';
 
 export interface PipelineContext {
   workspace: string;
@@ -489,7 +491,7 @@ function labelSummary(task: TaskKind, labels: Float64Array): string {
     case 'regression':
       return `mean ${mean.toFixed(3)}`;
     case 'multiclass':
-      return `${new Set(labels).size} classes`;
+      return plural(new Set(labels).size, 'class', 'classes');
     default:
       return `${mean.toFixed(2)} per example`;
   }
@@ -514,7 +516,8 @@ function reportInput(
       : `${formatTimestamp(step.first)} .. ${formatTimestamp(step.last)}`;
   const horizon = (planToJson(plan).target as { horizon: string | null }).horizon;
   return {
-    title: `${plan.target.text} for each ${plan.entity.table}`,
+    // The entity as the query writes it: "for each customers.customer_id".
+    title: `${plan.target.text} for each ${textOf(plan.query, plan.query.entity.column.span)}`,
     query,
     task: m.task,
     createdAt: new Date(),

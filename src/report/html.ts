@@ -4,6 +4,7 @@
 // (ROC and precision-recall for classification, residuals for regression, precision@k for
 // ranking) and the label distribution. Inline CSS and SVG only: no scripts, no network.
 import { barChart, escapeHtml, lineChart, PALETTE, type Series } from './charts.js';
+import { plural } from '../text/plural.js';
 
 export type ReportTask =
   'binary' | 'multiclass' | 'multilabel' | 'regression' | 'ranking' | 'forecasting';
@@ -293,7 +294,7 @@ export function renderReport(input: ReportInput): string {
   ]);
   const meta =
     `${input.task} task · created ${input.createdAt.toISOString()} · ` +
-    `${input.history.length} epochs in ${totalSeconds.toFixed(1)} s`;
+    `${plural(input.history.length, 'epoch')} in ${totalSeconds.toFixed(1)} s`;
   const sql = input.sql
     ? `<details><summary>Generated label SQL</summary><pre>${escapeHtml(input.sql)}</pre></details>`
     : '';

@@ -319,4 +319,75 @@ describe('REST: models, training and predictions', () => {
       }
     });
   });
+
+  it('names the content type sent and the ones the route accepts', async () => {
+    await withApi(async ({ app, prequel, auth }) => {
+      const { model } = await recordModel(prequel);
+      const upload = `/models/${model.id}/predictions/upload`;
+      const uploadTypes = 'text/csv or application/vnd.apache.arrow.stream';
+      const cases: [string, string | undefined, string, string][] = [
+        [upload, 'application/octet-stream', 'application/octet-stream', uploadTypes],
+        [upload, 'application/json', 'application/json', uploadTypes],
+        [upload, 'text/plain', 'text/plain', uploadTypes],
+        [upload, undefined, 'none (the request has no Content-Type header)', uploadTypes],
+        [
+          '/sources',
+          'application/x-www-form-urlencoded',
+          'application/x-www-form-urlencoded',
+          'application/json',
+        ],
+        ['/sources', 'text/plain', 'text/plain', 'application/json'],
+      ];
+      for (const [url, type, received, accepted] of cases) {
+        const headers = type === undefined ? auth : { ...auth, 'content-type': type };
+        const payload = type === 'application/json' ? '{"ids": [1]}' : 'id\n1\n';
+        const res = await app.inject({ method: 'POST', url, headers, payload });
+        expect([res.statusCode, res.json().code], `${url} ${type}`).toEqual([
+          415,
+          'CONTROL_UNSUPPORTED_MEDIA_TYPE',
+        ]);
+        expect(res.json().details, `${url} ${type}`).toEqual({
+          contentType: received,
+          route: `POST ${url}`,
+          expected: accepted,
+        });
+        expect(res.json().message).not.toContain(' this ');
+      }
+    });
+  });
+
+  it('refuses an empty upload at once, saying how curl sends a file whole', async () => {
+    await withApi(async ({ app, prequel, auth }) => {
+      const { model } = await recordModel(prequel);
+      const res = await app.inject({
+        method: 'POST',
+        url: `/models/${model.id}/predictions/upload`,
+        headers: { ...auth, 'content-type': 'text/csv', 'content-length': '0' },
+        payload: '',
+      });
+      expect([res.statusCode, res.json().code]).toEqual([400, 'CONTROL_INVALID_ARGUMENT']);
+      expect(res.json().message).toContain('--data-binary @FILE');
+      expect(res.json().details.received).toBe('an empty body (0 bytes)');
+    });
+  });
+
+  it('hands the upload to the job with the route as its name, for messages about its bytes', async () => {
+    await withApi(async ({ app, prequel, auth }) => {
+      const { model } = await recordModel(prequel);
+      const spy = vi.spyOn(prequel, 'predict').mockImplementation(async (request) => {
+        request.ids?.stream.resume();
+        throw new Error('stop here');
+      });
+      await app.inject({
+        method: 'POST',
+        url: `/models/${model.id}/predictions/upload`,
+        headers: { ...auth, 'content-type': 'text/csv' },
+        payload: Buffer.from([0, 1, 2, 3]),
+      });
+      expect(spy.mock.calls[0]![0].ids).toMatchObject({
+        format: 'csv',
+        name: `POST /models/${model.id}/predictions/upload`,
+      });
+    });
+  });
 });

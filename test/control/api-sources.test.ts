@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -300,6 +301,54 @@ describe('REST: data sources and graphs', () => {
       const job = await prequel.waitForJob(res.json().id, { timeoutMs: 30_000 });
       expect(job.state, JSON.stringify(job.error)).toBe('succeeded');
       expect(job.result).toMatchObject({ tables: { users: 5 } });
+    });
+  });
+
+  it('takes the file option a CSV warning suggests, under the name the warning gives', async () => {
+    await withApi(async ({ app, auth, dir }) => {
+      const data = join(dir, 'laps');
+      mkdirSync(data);
+      writeFileSync(join(data, 'laps.csv'), 'lap_id,ms\n1,\\N\n2,81000\n3,NA\n');
+      const register = (name: string, settings: Record<string, unknown>) =>
+        app.inject({
+          method: 'POST',
+          url: '/sources',
+          headers: auth,
+          payload: { name, kind: 'duckdb', settings: { path: data, ...settings } },
+        });
+      const warnings = async (name: string) => {
+        const res = await app.inject({
+          method: 'POST',
+          url: `/sources/${name}/inspect`,
+          headers: auth,
+        });
+        expect(res.statusCode, res.body).toBeLessThan(300);
+        const issues = res.json().report.issues as Array<{ code: string; message: string }>;
+        return issues.filter((i) => i.code.startsWith('CSV_NULL'));
+      };
+      expect((await register('plain', {})).statusCode).toBe(201);
+      const [suggestion] = await warnings('plain');
+      // The warning names the key and value to give; the API takes exactly that.
+      const named = /"(\w+)": (\[[^\]]*\]) in a data source's settings/.exec(suggestion!.message);
+      expect(named?.[1]).toBe('nullStrings');
+      const value = JSON.parse(named![2]!) as string[];
+      const registered = await register('suggested', { [named![1]!]: [...value, 'NA'] });
+      expect(registered.statusCode, registered.body).toBe(201);
+      expect(registered.json().settings.nullStrings).toEqual(['\\N', 'NA']);
+      expect(await warnings('suggested')).toEqual([]);
+
+      const bad: [Record<string, unknown>, number, string][] = [
+        [{ nullStrings: [{ marker: 'NA' }] }, 400, 'CONTROL_BAD_REQUEST'],
+        [{ nullStrings: '\\N' }, 400, 'CONTROL_SOURCE_SETTING_INVALID'],
+        [{ delimiter: 'ab' }, 400, 'CONTROL_SOURCE_SETTING_INVALID'],
+        [{ delimiter: '' }, 400, 'CONTROL_SOURCE_SETTING_INVALID'],
+      ];
+      for (const [settings, status, code] of bad) {
+        const res = await register('bad', settings);
+        expect([res.statusCode, res.json().code], JSON.stringify(settings)).toEqual([status, code]);
+      }
+      const ab = await register('bad', { delimiter: 'ab' });
+      expect(ab.json().message).toContain('setting delimiter must be one character');
     });
   });
 });

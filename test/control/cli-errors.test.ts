@@ -30,7 +30,7 @@ describe('CLI user errors', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('serve on a port in use exits 1 naming EADDRINUSE', async () => {
+  it('serve on a port in use exits 1 with CONTROL_PORT_IN_USE naming the port and --port', async () => {
     const dir = tempDir();
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -39,10 +39,35 @@ describe('CLI user errors', () => {
       expect(await main(['node', 'prequel', 'init', dir])).toBe(0);
       const code = await main(['node', 'prequel', 'serve', '-w', dir, '--port', String(port)]);
       expect(code).toBe(EXIT_USER_ERROR);
-      expect(stderr).toMatch(/error \[EADDRINUSE\]/);
+      expect(stderr).toContain(
+        `error [CONTROL_PORT_IN_USE]: port ${port} on 127.0.0.1 is already in use`,
+      );
+      expect(stderr).toContain('give another --port (0 picks a free one)');
+      expect(stderr).not.toContain('EADDRINUSE');
     } finally {
       blocker.close();
     }
+  });
+
+  it.each(['65536', '99999'])('serve --port %s exits 1 with CONTROL_PORT_INVALID', async (port) => {
+    const dir = tempDir();
+    expect(await main(['node', 'prequel', 'init', dir])).toBe(0);
+    stderr = '';
+    const code = await main(['node', 'prequel', 'serve', '-w', dir, '--port', port]);
+    expect(code).toBe(EXIT_USER_ERROR);
+    expect(stderr).toBe(
+      `error [CONTROL_PORT_INVALID]: --port ${port} is not a TCP port: give 1 to 65535, or 0 to ` +
+        'have a free port picked\n',
+    );
+  });
+
+  it('serve on an address this machine does not have exits 1 with CONTROL_LISTEN_FAILED', async () => {
+    const dir = tempDir();
+    expect(await main(['node', 'prequel', 'init', dir])).toBe(0);
+    const args = ['serve', '-w', dir, '--port', '0', '--host', '192.0.2.1'];
+    expect(await main(['node', 'prequel', ...args])).toBe(EXIT_USER_ERROR);
+    expect(stderr).toContain('error [CONTROL_LISTEN_FAILED]: cannot listen on 192.0.2.1 port 0');
+    expect(stderr).toContain('give a --host it has');
   });
 
   it('rejects an unknown log level before starting', async () => {

@@ -5,7 +5,7 @@
 // with several formats is refused; a reader closing stdout early ends the command quietly;
 // --anchor-time errors name the flag, and an anchor where nothing is eligible warns with the
 // model's time range.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_OK, EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
@@ -77,6 +77,20 @@ describe('--delimiter and --encoding are checked before reading', () => {
     expect(fileOptionsFrom({ delimiter: '\\t' }).delimiter).toBe('\\t');
     expect(fileOptionsFrom({ delimiter: '\t' }).delimiter).toBe('\t');
     expect(fileOptionsFrom({ encoding: 'latin-1' }).encoding).toBe('latin-1');
+  });
+});
+
+describe('a table whose CSV file holds only its header', () => {
+  it('is named as empty (rows: 0) by explain, not as a table without a time column', async () => {
+    const data = join(dir, 'empty-orders');
+    mkdirSync(data);
+    writeFileSync(join(data, 'customers.csv'), 'customer_id,signup\n1,2024-01-01\n2,2024-02-01\n');
+    writeFileSync(join(data, 'orders.csv'), 'order_id,customer_id,ordered_at\n');
+    const query = 'PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id';
+    expect(await run('explain', query, '--data', data, '--no-count')).toBe(EXIT_USER_ERROR);
+    expect(stderr).toContain('[PQL_TABLE_EMPTY] table orders at line 1, column 15 has no rows');
+    expect(stderr).not.toContain('PQL_NO_TIME_COLUMN');
+    expect(stderr).not.toContain('PQL_NOT_REACHABLE');
   });
 });
 

@@ -127,6 +127,22 @@ describe('--data next to a graph file that records other data', () => {
     }
   });
 
+  it('train registers several --null markers as nullStrings, and reuses that source', async () => {
+    const prequel = await Prequel.open({ workspace: join(dir, 'ws-nulls'), create: true });
+    try {
+      const flags = { data: shop.dir, null: ['\\N', 'NA'] };
+      const first = await resolveDataSource(prequel, flags);
+      expect(first.source.settings).toMatchObject({ nullStrings: ['\\N', 'NA'] });
+      const again = await resolveDataSource(prequel, flags);
+      expect(again.source.id).toBe(first.source.id);
+      const one = await resolveDataSource(prequel, { data: shop.dir, null: ['NA'] });
+      expect(one.source.settings).toMatchObject({ nullString: 'NA' });
+      expect(one.source.id).not.toBe(first.source.id);
+    } finally {
+      await prequel.close();
+    }
+  });
+
   it('documents the rule in --help', async () => {
     for (const command of ['train', 'explain']) {
       expect(await run(command, '--help')).toBe(EXIT_OK);

@@ -42,13 +42,17 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('prequel CLI (built binary)', () => {
-  it('initialises a workspace once and manages tokens, with exit codes 0 and 1', async () => {
+  it('initialises a workspace (again: nothing to do) and manages tokens, with exit codes 0 and 1', async () => {
     const init = await cli('init', 'ws', '--json');
     expect(init.code).toBe(0);
-    expect(JSON.parse(init.stdout)).toMatchObject({ name: 'default', schemaVersion: 1 });
+    expect(JSON.parse(init.stdout)).toMatchObject({
+      name: 'default',
+      schemaVersion: 1,
+      created: true,
+    });
     const again = await cli('init', 'ws');
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('CONTROL_WORKSPACE_EXISTS');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^workspace default already exists at .*; nothing to do$/m);
 
     const created = await cli('token', 'create', 'ci', '-w', 'ws', '--json');
     expect(created.code).toBe(0);
@@ -115,6 +119,9 @@ describe('prequel CLI (built binary)', () => {
       ['predict'],
       ['models'],
       ['models', 'show'],
+      ['sources'],
+      ['sources', 'show'],
+      ['explain'],
     ]) {
       const help = await cli(...command, '--help');
       expect(help.code, command.join(' ')).toBe(0);

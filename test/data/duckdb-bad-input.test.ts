@@ -32,20 +32,77 @@ describe('DuckDB connector: bad input gives coded errors naming the file and the
     });
   });
 
-  it('reports a malformed CSV row with its file and line', async () => {
-    const cases: Array<[string, number]> = [
-      ['a,b\n1,x\n2,y,z\n3,w\n', 3], // too many fields
-      ['a,b\n1,x\n2\n3,y\n', 3], // too few fields
-      ['a,b\n1,x\n2,y\n3,"open\n', 4], // unterminated quote
+  it('reports a malformed CSV row with its file, line, problem and text, for LF and CRLF files', async () => {
+    const fields = /^3 fields, expected 2 as in the first line: 2,y,z$/;
+    const few = /^1 fields, expected 2 as in the first line: 2$/;
+    const open = /^a quoted value is not closed .*: \d,"open$/;
+    const cases: Array<[string, number, RegExp]> = [
+      ['a,b\n1,x\n2,y,z\n3,w\n', 3, fields], // too many fields
+      ['a,b\n1,x\n2\n3,y\n', 3, few], // too few fields
+      ['a,b\n1,x\n2,y\n3,"open\n', 4, open], // unterminated quote
+      ['a,b\r\n1,x\r\n2,y,z\r\n3,w\r\n', 3, fields],
+      ['a,b\r\n1,x\r\n2\r\n3,y\r\n', 3, few],
+      ['a,b\r\n1,x\r\n2,y\r\n3,"open\r\n', 4, open],
+      ['a,b\r\n1,x\r\n2,"open\r\n3,y\r\n', 3, open],
     ];
-    for (const [text, line] of cases) {
+    for (const [text, line, reason] of cases) {
       await withTempDir(async (dir) => {
         await writeFile(join(dir, 'rows.csv'), text);
         const details = await rejectsWith(openDuckDb(dir), 'DATA_CSV_MALFORMED');
-        expect(details.file).toBe(join(dir, 'rows.csv'));
-        expect(details.line).toBe(line);
+        expect(details.file, JSON.stringify(text)).toBe(join(dir, 'rows.csv'));
+        expect(details.line, JSON.stringify(text)).toBe(line);
+        expect(details.reason, JSON.stringify(text)).toMatch(reason);
       });
     }
+  });
+
+  it('names the first line whose ending differs in a file that mixes CRLF and LF', async () => {
+    const cases: Array<[string, number, string, string]> = [
+      ['a,b\r\n1,x\n2,y\r\n', 2, 'LF', 'CRLF'], // valid rows, but DuckDB reads one ending a file
+      ['a,b\n1,x\n2,"two\r\nlines"\n3,y\r\n', 5, 'CRLF', 'LF'], // quoted breaks do not count
+      ['a,b\r\n1,x\r\n2,y\r\n3,y\n4,z,w\n', 4, 'LF', 'CRLF'], // a malformed row after it
+    ];
+    for (const [text, line, found, first] of cases) {
+      await withTempDir(async (dir) => {
+        await writeFile(join(dir, 'rows.csv'), text);
+        const err = await rejectsWith(openDuckDb(dir), 'DATA_CSV_MALFORMED');
+        expect(err, JSON.stringify(text)).toMatchObject({ file: join(dir, 'rows.csv'), line });
+        expect(err.reason).toContain(`the line ends with ${found}`);
+        expect(err.reason).toContain(`the lines before it with ${first}`);
+      });
+    }
+  });
+
+  it('refuses an empty CSV file, saying it has no header line', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'orders.csv'), '');
+      const details = await rejectsWith(openDuckDb(dir), 'DATA_FILE_UNREADABLE');
+      expect(details.path).toBe(join(dir, 'orders.csv'));
+      expect(details.reason).toMatch(/empty \(0 bytes, not even a header line\)/);
+    });
+  });
+
+  it('refuses a delimiter that is not one character before reading (an empty one used to hang)', async () => {
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'people.csv'), 'id,name\n1,a\n');
+      const cases: Array<[Parameters<typeof openDuckDb>[1], string, string]> = [
+        [{ delimiter: '' }, 'delimiter', '""'],
+        [{ delimiter: 'ab' }, 'delimiter', '"ab"'],
+        [{ tables: { people: { delimiter: '||' } } }, 'tables.people.delimiter', '"||"'],
+      ];
+      for (const [options, option, received] of cases) {
+        const details = await rejectsWith(openDuckDb(dir, options), 'DATA_FILE_OPTION_INVALID');
+        expect(details).toMatchObject({
+          option,
+          received,
+          expected: 'one character, e.g. "," or "\\t"',
+        });
+      }
+      for (const delimiter of [',', '\\t', '\t']) {
+        const db = await openDuckDb(dir, { delimiter });
+        await db.close();
+      }
+    });
   });
 
   it('refuses a directory without table files and two files giving one table', async () => {

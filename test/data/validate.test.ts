@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
+import { readTimeRange } from '../../src/control/pql/time-range.js';
 import { inferGraph } from '../../src/data/infer.js';
 import { validateGraph, throwOnErrors } from '../../src/data/validate.js';
 import type { GraphDef } from '../../src/data/graph-def.js';
@@ -54,6 +55,7 @@ describe('validation report', () => {
           column: 'parentId',
           value: '9007199254740993',
           count: 2,
+          rowNumbers: [4, 5],
         });
         let thrown: unknown;
         try {
@@ -64,6 +66,44 @@ describe('validation report', () => {
         expect((thrown as { code: string }).code).toBe('DATA_PK_DUPLICATE');
         expect((thrown as Error).message).toContain('parent.parentId');
         expect((thrown as Error).message).toContain('9007199254740993');
+        expect((thrown as Error).message).toContain('occurs 2 times (data rows 4, 5)');
+        expect((thrown as Error).message).toContain('set primaryKey of parent in the graph file');
+      },
+    );
+  });
+
+  it('a time column of a type that is not a time is a coded error naming its type, in validation and in SQL', async () => {
+    await withDb(
+      [
+        `CREATE TABLE ev (evId INTEGER, amount BIGINT, price DOUBLE, flag BOOLEAN, day DATE, txt VARCHAR)`,
+        `INSERT INTO ev VALUES (1, 5, 1.5, true, '2020-01-01', '2020-01-01')`,
+      ],
+      async (db) => {
+        const cases: Array<[string, string | null]> = [
+          ['amount', 'BIGINT'],
+          ['price', 'DOUBLE'],
+          ['flag', 'BOOLEAN'],
+          ['day', null],
+          ['txt', null],
+        ];
+        for (const [column, type] of cases) {
+          const { graph } = await inferGraph(db, {
+            override: { tables: [{ name: 'ev', timeColumn: column }] },
+          });
+          const report = await validateGraph(db, graph);
+          const issue = report.issues.find((i) => i.code === 'DATA_TIME_INVALID');
+          expect(issue?.details, column).toEqual(
+            type === null ? undefined : { table: 'ev', column, type },
+          );
+          expect(issue?.message ?? '', column).toContain(type === null ? '' : `has type ${type}`);
+          // The SQL over the graph refuses it before DuckDB's cast fails.
+          const range = readTimeRange(db, graph);
+          if (type === null) await range;
+          else {
+            const details = await rejectsWith(range, 'DATA_TIME_INVALID');
+            expect(details, column).toMatchObject({ table: 'ev', column });
+          }
+        }
       },
     );
   });

@@ -73,6 +73,85 @@ describe('entity id files', () => {
     });
   });
 
+  const BYTES: [string, string | Buffer, 'csv' | 'arrow', string, Record<string, unknown>][] = [
+    ['a NUL byte', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00]), 'csv', 'DATA_FILE_UNREADABLE', {}],
+    ['control bytes', Buffer.alloc(200, 0x01), 'csv', 'DATA_FILE_UNREADABLE', {}],
+    ['UTF-16 text', Buffer.from('id\n1\n2\n', 'utf16le'), 'csv', 'DATA_CSV_ENCODING', {}],
+    [
+      'Latin-1 text',
+      Buffer.from('id\n1\nRen\xe9\n', 'latin1'),
+      'csv',
+      'DATA_CSV_ENCODING',
+      {
+        line: 3,
+      },
+    ],
+    [
+      'an id twice',
+      'id\n1\n2\n1\n',
+      'csv',
+      'CONTROL_DUPLICATE_IDS',
+      {
+        id: '1',
+        count: 2,
+        where: 'lines 2, 4',
+      },
+    ],
+    [
+      'an id three times, CRLF',
+      '7\r\n7\r\n8\r\n7\r\n',
+      'csv',
+      'CONTROL_DUPLICATE_IDS',
+      {
+        id: '7',
+        count: 3,
+        where: 'lines 1, 2, 4',
+      },
+    ],
+    ['zero bytes', '', 'arrow', 'CONTROL_INVALID_ARGUMENT', { received: /0 bytes/ }],
+  ];
+  it.each(BYTES)(
+    'refuses %s, naming where the ids came from',
+    async (name, content, format, code, details) => {
+      const path = file(`bytes-${name.replace(/\W+/g, '-')}.${format}`, content);
+      const err = await readIds(path, format, 'the test upload').then(
+        () => null,
+        (e: unknown) => e as { code: string; details: Record<string, unknown>; message: string },
+      );
+      expect(err?.code).toBe(code);
+      expect(err?.details).toMatchObject(details);
+      expect(err?.message).toContain('the test upload');
+    },
+  );
+
+  it('refuses duplicated ids in an Arrow upload, naming their rows', async () => {
+    const { tableFromArrays, tableToIPC } = await import('apache-arrow');
+    const bytes = tableToIPC(tableFromArrays({ id: Int32Array.from([5, 6, 5]) }), 'stream');
+    const path = file('dup.arrow', Buffer.from(bytes));
+    await expect(readIds(path, 'arrow')).rejects.toMatchObject({
+      code: 'CONTROL_DUPLICATE_IDS',
+      details: { id: '5', where: 'rows 1, 3', source: path },
+    });
+  });
+
+  it('fails a batch job on binary or repeated ids with their codes, naming the upload', async () => {
+    const { Readable } = await import('node:stream');
+    const cases: [Buffer, string][] = [
+      [Buffer.from([0, 1, 2, 3, 0, 0]), 'DATA_FILE_UNREADABLE'],
+      [Buffer.from('customer_id\n1\n2\n1\n'), 'CONTROL_DUPLICATE_IDS'],
+    ];
+    for (const [bytes, code] of cases) {
+      const job = await prequel.predict({
+        model: modelId,
+        ids: { stream: Readable.from([bytes]), format: 'csv', name: 'the CSV body of the test' },
+      });
+      const done = await prequel.waitForJob(job.id, { timeoutMs: 120_000 });
+      expect(done.state).toBe('failed');
+      expect(done.error?.code).toBe(code);
+      expect(done.error?.message).toContain('the CSV body of the test');
+    }
+  }, 120_000);
+
   it('fails a batch job on a bad upload with that code, not as a crash', async () => {
     const job = await prequel.predict({
       model: modelId,
@@ -89,6 +168,15 @@ describe('entity id files', () => {
 });
 
 describe('synchronous predictions', () => {
+  it('refuses an id given twice, naming its positions', async () => {
+    await expect(
+      prequel.predictEntities({ model: modelId, ids: ['1', '2', '1'], anchorTime: '2024-06-01' }),
+    ).rejects.toMatchObject({
+      code: 'CONTROL_DUPLICATE_IDS',
+      details: { id: '1', count: 2, where: 'positions 1, 3', source: 'the request' },
+    });
+  });
+
   it('refuses entities that did not exist at the anchor time', async () => {
     await expect(
       prequel.predictEntities({ model: modelId, ids: ['1', '2'], anchorTime: '1990-01-01' }),

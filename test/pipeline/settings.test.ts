@@ -102,6 +102,34 @@ describe('source settings', () => {
     }
   });
 
+  it('reads NULL markers from nullString and nullStrings, the name the CSV warnings give', () => {
+    const read = (settings: SourceRecord['settings']) =>
+      duckDbSettings(source('duckdb', { path: 'd', ...settings })).files.nullStrings;
+    expect(read({ nullStrings: ['\\N', 'NA'] })).toEqual(['\\N', 'NA']);
+    expect(read({ nullString: 'NA', nullStrings: ['\\N', 'NA'] })).toEqual(['NA', '\\N']);
+    expect(read({ nullStrings: [] })).toBeUndefined();
+    for (const bad of ['\\N', ['\\N', 3]] as const) {
+      const { code, message } = codeOf(() =>
+        duckDbSettings(source('duckdb', { path: 'd', nullStrings: bad as never })),
+      );
+      expect(code).toBe('CONTROL_SOURCE_SETTING_INVALID');
+      expect(message).toContain('a list of strings read as NULL');
+    }
+  });
+
+  it('takes a delimiter of one character (or \\t) only, as the CLI and the library do', () => {
+    const delimiter = (d: string) =>
+      duckDbSettings(source('duckdb', { path: 'd', delimiter: d })).files.delimiter;
+    expect([';', '\t', '\\t', '|'].map(delimiter)).toEqual([';', '\t', '\\t', '|']);
+    for (const bad of ['', 'ab', ';;', '\\n\\t']) {
+      const { code, message } = codeOf(() => delimiter(bad));
+      expect(code, JSON.stringify(bad)).toBe('CONTROL_SOURCE_SETTING_INVALID');
+      expect(message).toContain(
+        `must be one character, e.g. "," or "\\t", got ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+
   it('refuses a DuckDB path that does not exist, naming it', async () => {
     await expect(
       normaliseSourceInput({ name: 'x', kind: 'duckdb', settings: { path: '/no/such/dir' } }),

@@ -329,7 +329,7 @@ describe('error recovery', () => {
       throw new Error('no error');
     })();
     expect(thrown.code).toBe('PQL_INVALID_QUERY');
-    expect(thrown.message).toContain('3 error(s)');
+    expect(thrown.message).toContain('the query has 3 errors;');
     expect(thrown.diagnostics[0].suggestion).toBe('days');
   });
 

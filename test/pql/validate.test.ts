@@ -2,6 +2,7 @@
 // Validation reports every error of a query at once, each with position, offending text, what
 // was expected and the nearest name as a suggestion; the error type comes from the registry.
 import { describe, expect, it } from 'vitest';
+import type { GraphDef } from '../../src/data/graph-def.js';
 import { PrequelError } from '../../src/errors/index.js';
 import { PqlDiagnostics } from '../../src/control/pql/diagnostics.js';
 import { parseQuery } from '../../src/control/pql/parser.js';
@@ -60,7 +61,18 @@ describe('validation against the graph definition', () => {
       text: 'countyr',
       suggestion: 'country',
     });
-    expect(column.expected).toBe('a column of users');
+    expect(column.expected).toMatch(/^a column of users \(user_id, .*country.*\)$/);
+  });
+
+  it('lists the columns of the table, and names the table that has a column of another', () => {
+    const err = diagnose(
+      'PREDICT SUM(orders.age, 0, 30) FOR EACH users.user_id WHERE users.zzzzzzzz > 3',
+    );
+    const [elsewhere, none] = err.diagnostics;
+    expect(elsewhere).toMatchObject({ code: 'PQL_UNKNOWN_COLUMN', suggestion: 'users.age' });
+    expect(elsewhere.message).toContain('did you mean users.age?');
+    expect(none).toMatchObject({ code: 'PQL_UNKNOWN_COLUMN', suggestion: null });
+    expect(none.message).toMatch(/expected a column of users \(user_id, .*age.*\)$/);
   });
 
   it('gives no suggestion when nothing is close', () => {
@@ -115,5 +127,54 @@ describe('validation against the graph definition', () => {
       'PREDICT COUNT(orders.*, 0, 30) FOR EACH users.user_id WHERE region.num_inhabitants < 10',
     );
     expect(err.diagnostics[0].code).toBe('PQL_NOT_REACHABLE');
+  });
+});
+
+describe('a table without rows', () => {
+  /** USERS with `name` empty as inspect infers it from a header-only CSV: no time, no links. */
+  function withEmpty(name: string): GraphDef {
+    const tables = USERS.tables.map((t) =>
+      t.name === name
+        ? { ...t, timeColumn: null, foreignKeys: [], rowCount: 0 }
+        : { ...t, rowCount: 5 },
+    );
+    return { ...USERS, tables };
+  }
+
+  function codesOf(query: string, graph: GraphDef): PqlDiagnostics {
+    try {
+      validateQuery(parseQuery(query), graph);
+    } catch (err) {
+      if (err instanceof PqlDiagnostics) return err;
+      throw err;
+    }
+    throw new Error('expected diagnostics');
+  }
+
+  it('is named as empty once, instead of a missing time column and link', () => {
+    const err = codesOf(
+      'PREDICT COUNT(orders.*, 0, 30) = 0 FOR EACH users.user_id WHERE COUNT(orders.*, -30, 0) > 0',
+      withEmpty('orders'),
+    );
+    expect(err.diagnostics.map((d) => [d.code, d.text, d.column])).toEqual([
+      ['PQL_TABLE_EMPTY', 'orders', 15],
+    ]);
+    expect(err.diagnostics[0].message).toContain('has no rows (rows: 0)');
+    expect(err.diagnostics[0].expected).toContain('add its rows to the data and inspect again');
+  });
+
+  it('is named as empty when it is the entity table', () => {
+    const err = codesOf(
+      'PREDICT COUNT(orders.*, 0, 30) FOR EACH users.user_id',
+      withEmpty('users'),
+    );
+    expect(err.diagnostics.map((d) => d.code)).toEqual(['PQL_TABLE_EMPTY']);
+  });
+
+  it('is not assumed when the row count is unknown or positive', () => {
+    const query = 'PREDICT COUNT(orders.*, 0, 30) FOR EACH users.user_id';
+    expect(() => validateQuery(parseQuery(query), USERS)).not.toThrow();
+    const counted = { ...USERS, tables: USERS.tables.map((t) => ({ ...t, rowCount: 1 })) };
+    expect(() => validateQuery(parseQuery(query), counted)).not.toThrow();
   });
 });

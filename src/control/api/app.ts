@@ -71,6 +71,9 @@ export async function buildApi(
       customOptions: { removeAdditional: false, coerceTypes: 'array', allowUnionTypes: true },
     },
   }) as unknown as FastifyInstance;
+  // Bodies are JSON (or a route's own upload types): a text/plain body would reach the schema
+  // check as a string and fail as "must be object" instead of naming its content type.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(swagger, {
     openapi: {
@@ -107,7 +110,12 @@ export async function buildApi(
     }
   });
   app.setErrorHandler((err, request, reply) => {
-    const error = toPrequelError(err, mapping);
+    const schema = request.routeOptions.schema as { consumes?: string[] } | undefined;
+    const error = toPrequelError(err, mapping, {
+      route: `${request.method} ${request.url.split('?')[0]}`,
+      contentType: request.headers['content-type'],
+      accepted: schema?.consumes ?? ['application/json'],
+    });
     if (error.status >= 500) request.log.error({ err, code: error.code }, 'request failed');
     void reply.status(error.status).send(errorBody(error));
   });

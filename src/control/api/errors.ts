@@ -10,8 +10,29 @@ export interface ErrorMappingOptions {
   bodyLimitSetting: string;
 }
 
+/** What an error message may say about the request that failed. */
+export interface RequestSummary {
+  /** e.g. `POST /sources`. */
+  route: string;
+  /** The Content-Type header as sent, if any. */
+  contentType: string | undefined;
+  /** Content types the route parses. */
+  accepted: string[];
+}
+
+/** What a media type error names as received: the header, or its absence. */
+export function receivedContentType(header: string | undefined): string {
+  return header === undefined || header.trim() === ''
+    ? 'none (the request has no Content-Type header)'
+    : header;
+}
+
 /** The registry error for an error thrown while handling a request. */
-export function toPrequelError(err: unknown, options: ErrorMappingOptions): PrequelError {
+export function toPrequelError(
+  err: unknown,
+  options: ErrorMappingOptions,
+  request?: RequestSummary,
+): PrequelError {
   if (err instanceof PrequelError) return err;
   const e = err as Partial<FastifyError> & { validationContext?: string };
   if (Array.isArray(e.validation)) {
@@ -30,8 +51,9 @@ export function toPrequelError(err: unknown, options: ErrorMappingOptions): Preq
   }
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return prequelError('CONTROL_UNSUPPORTED_MEDIA_TYPE', {
-      contentType: e.message?.match(/'([^']*)'/)?.[1] ?? 'this',
-      expected: 'application/json',
+      contentType: receivedContentType(request?.contentType),
+      route: request?.route ?? 'this route',
+      expected: (request?.accepted ?? ['application/json']).join(' or '),
     });
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;

@@ -68,9 +68,11 @@ export const IdParams = (name: string) => Type.Object({ [name]: Id });
 
 // Data sources.
 
-// A type list, not anyOf: with anyOf, request coercion would turn 2 into "2".
-const SettingValue = Type.Unsafe<string | number | boolean | null>({
-  type: ['string', 'number', 'boolean', 'null'],
+// A type list, not anyOf: with anyOf, request coercion would turn 2 into "2". Lists hold strings
+// (a DuckDB source's nullStrings); 'array' comes first, or responses would write one as "a,b".
+const SettingValue = Type.Unsafe<string | number | boolean | null | string[]>({
+  type: ['array', 'string', 'number', 'boolean', 'null'],
+  items: { type: 'string' },
 });
 const SecretRef = Type.Union([
   Type.Object({ env: Type.String({ minLength: 1 }) }, { additionalProperties: false }),

@@ -12,7 +12,10 @@ import { readGraphFile, type GraphOverride } from '../../data/graph-file.js';
 import { PrequelError, raise } from '../../errors/index.js';
 import type { Prequel } from '../../prequel.js';
 import { dataOverrideNote } from '../explain.js';
+import type { ValidationReport } from '../../data/validate.js';
 import type { SettingValue, SourceRecord } from '../metadata/sources.js';
+import { plural } from '../../text/plural.js';
+import { noDataError } from './explain.js';
 import { fileOptionsFrom } from './source-options.js';
 
 export interface DataSourceFlags {
@@ -64,10 +67,53 @@ export async function resolveDataSource(
       ? `stored graph version ${version} of source ${source.name}`
       : `graph unchanged: version ${version} of source ${source.name}`,
   );
-  if (inspected.report.errors > 0) {
-    notes.push(`the graph has ${inspected.report.errors} validation error(s); see prequel inspect`);
-  }
+  const summary = validationSummary(inspected.report, inspectCommand(source, flags.graph));
+  if (summary !== null) notes.push(summary);
   return { source, graphVersion: version, notes };
+}
+
+/**
+ * One line counting the validation report's errors and warnings per code, pointing at the
+ * command that lists them; null when there are none.
+ */
+export function validationSummary(report: ValidationReport, inspect: string): string | null {
+  const parts: string[] = [];
+  for (const [severity, noun] of [
+    ['error', 'validation error'],
+    ['warning', 'validation warning'],
+  ] as const) {
+    const perCode = new Map<string, number>();
+    for (const issue of report.issues) {
+      if (issue.severity === severity) perCode.set(issue.code, (perCode.get(issue.code) ?? 0) + 1);
+    }
+    if (perCode.size === 0) continue;
+    const total = [...perCode.values()].reduce((a, b) => a + b, 0);
+    const codes = [...perCode].map(([code, n]) => `${code} ${n}`).join(', ');
+    parts.push(`${plural(total, noun)} (${codes})`);
+  }
+  if (parts.length === 0) return null;
+  return `warning: the data has ${parts.join(' and ')}; run \`${inspect}\` for details`;
+}
+
+/** The `prequel inspect` command that shows a DuckDB source's validation issues. */
+function inspectCommand(source: SourceRecord, graphFile: string | undefined): string {
+  const { path, delimiter, nullString, nullStrings, encoding, header } = source.settings;
+  if (source.kind !== 'duckdb' || typeof path !== 'string') return 'prequel inspect';
+  const args = ['prequel', 'inspect', shellWord(path)];
+  if (graphFile !== undefined) args.push('--graph', shellWord(graphFile));
+  if (typeof delimiter === 'string') args.push('--delimiter', shellWord(delimiter));
+  if (typeof nullString === 'string') args.push('--null', shellWord(nullString));
+  for (const marker of Array.isArray(nullStrings) ? nullStrings : []) {
+    args.push('--null', shellWord(marker));
+  }
+  if (typeof encoding === 'string') args.push('--encoding', shellWord(encoding));
+  if (header === false) args.push('--no-header');
+  return args.join(' ');
+}
+
+/** A word as a shell reads it back: single-quoted unless it is plain. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 async function latestGraph(prequel: Prequel, source: string): Promise<number | null> {
@@ -100,13 +146,14 @@ function dataLocation(
     if (note !== null) notes.push(note);
     return { path: resolve(flags.data), files: given };
   }
-  if (recorded === undefined || flags.graph === undefined) {
+  if (flags.graph === undefined) return noDataError('train');
+  if (recorded === undefined) {
     return raise('CONTROL_INVALID_ARGUMENT', {
       name: '--source, --data or --graph',
       expected:
         'a registered source, a data directory or file, or a graph file written by ' +
         '`prequel inspect` (it records its data)',
-      received: flags.graph === undefined ? 'none of them' : `${flags.graph} without "data"`,
+      received: `${flags.graph} without "data"`,
     });
   }
   const path = resolve(dirname(resolve(flags.graph)), recorded.path);
@@ -119,15 +166,11 @@ function settingsOf(location: DataLocation): Record<string, SettingValue> {
   const settings: Record<string, SettingValue> = { path: location.path };
   if (files.delimiter !== undefined) settings.delimiter = files.delimiter;
   if (files.header === false) settings.header = false;
-  if (files.nullStrings !== undefined && files.nullStrings.length > 0) {
-    if (files.nullStrings.length > 1) {
-      raise('CONTROL_INVALID_ARGUMENT', {
-        name: '--null',
-        expected: 'given once for a data source registered in the workspace',
-        received: files.nullStrings,
-      });
-    }
+  // One marker keeps the nullString setting, so sources registered before nullStrings match.
+  if (files.nullStrings !== undefined && files.nullStrings.length === 1) {
     settings.nullString = files.nullStrings[0]!;
+  } else if (files.nullStrings !== undefined && files.nullStrings.length > 1) {
+    settings.nullStrings = files.nullStrings;
   }
   if (files.encoding !== undefined) settings.encoding = files.encoding;
   if (files.quote !== undefined) settings.quote = files.quote;
@@ -136,7 +179,7 @@ function settingsOf(location: DataLocation): Record<string, SettingValue> {
 
 function sameSettings(a: Record<string, SettingValue>, b: Record<string, SettingValue>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((k) => (a[k] ?? null) === (b[k] ?? null));
+  return [...keys].every((k) => JSON.stringify(a[k] ?? null) === JSON.stringify(b[k] ?? null));
 }
 
 /** The workspace's DuckDB source reading `location`, registered now when there is none. */

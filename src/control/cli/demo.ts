@@ -11,6 +11,7 @@ import { examples, printJson } from './common.js';
 import { checkDirectory } from './paths.js';
 import { createProgressRenderer } from './progress.js';
 import { flagOf } from './setting-flags.js';
+import { plural } from '../../text/plural.js';
 
 interface DemoFlags {
   dir: string;
@@ -139,13 +140,13 @@ export function formatDemo(result: DemoResult): string {
     lines.push(`  ${r.query}`);
     lines.push(
       `  model ${r.model.id} (${m.task}), trained in ${r.seconds.toFixed(0)} s; ` +
-        `test split: ${m.splits.test} examples`,
+        `test split: ${plural(m.splits.test, 'example')}`,
     );
     for (const l of formatEvaluation(m.test, m.metric)) lines.push(`    ${l}`);
     lines.push(`  report:      ${r.report}`);
     const files = Object.values(r.predictions.files).join(', ');
     lines.push(
-      `  predictions: ${r.predictions.rows} rows at ${r.predictions.anchorTime}: ${files}`,
+      `  predictions: ${plural(r.predictions.rows, 'row')} at ${r.predictions.anchorTime}: ${files}`,
     );
     lines.push('');
   }

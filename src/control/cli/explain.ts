@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// `prequel explain "<query>" --data <source> | --graph <file>`: compiles a predictive query
-// against a data source and prints the plan: task type, entity set, anchors and split sizes, the
-// generated label SQL, and the sampling and model defaults.
+// `prequel explain "<query>" --data <source> | --graph <file> | --source <name>`: compiles a
+// predictive query against data read directly or a source registered in the workspace, and
+// prints the plan: task type, entity set, anchors and split sizes, the generated label SQL, and
+// the sampling and model defaults.
 import type { Command } from 'commander';
 import { raise } from '../../errors/index.js';
-import { explainOnSource } from '../explain.js';
+import { checkTrainSettings, type TrainSettings } from '../../pipeline/settings.js';
+import { explainOnSource, type SplitCounts } from '../explain.js';
 import { explainPlan, parseTimestampText, planToJson, type SplitOptions } from '../pql/index.js';
+import { DEFAULT_WORKSPACE, examples, withWorkspace, type CommonOptions } from './common.js';
 import { flagOf } from './setting-flags.js';
 import { fileOptionsFrom, withFileOptions } from './source-options.js';
 
@@ -90,6 +93,60 @@ export function withSplitOptions(command: Command): Command {
     );
 }
 
+/** What `explain` and `train` say when no data is given: the three ways, with an example. */
+export function noDataError(command: 'explain' | 'train'): never {
+  return raise('CONTROL_INVALID_ARGUMENT', {
+    name: `the data ${command === 'train' ? 'prequel train learns from' : 'prequel explain reads'}`,
+    expected:
+      'given as --data <dir or file> (CSV, Parquet or JSON files, or a .duckdb file), --graph ' +
+      '<file> (written by `prequel inspect`, it records its data) or --source <name> (registered ' +
+      `in the workspace), e.g. prequel ${command} "PREDICT COUNT(orders.*, 0, 30, days) > 0 ` +
+      'FOR EACH users.user_id" --data ./shop',
+    received: 'none of them',
+  });
+}
+
+/** The split flags as training settings, for a workspace source's explain. */
+function splitSettings(flags: Record<string, unknown>): TrainSettings {
+  const split = splitFromFlags(flags);
+  if (split.kind !== 'explicit') return {};
+  const given = {
+    validationStart: flags.validationStart,
+    testStart: flags.testStart,
+    evalAnchors: split.evalAnchors,
+    cutoff: flags.cutoff,
+    allowPartialWindow: split.allowPartialWindow,
+  };
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return checkTrainSettings(defined, flagOf);
+}
+
+/** Explains on a source registered in the workspace (its latest graph version). */
+async function explainOnWorkspace(query: string, flags: Record<string, unknown>) {
+  if (flags.data !== undefined || flags.graph !== undefined) {
+    raise('CONTROL_INVALID_ARGUMENT', {
+      name: '--source with --data or --graph',
+      expected:
+        'one of them: --source uses the graph stored in the workspace, --data and --graph ' +
+        'read the files directly',
+      received: 'both',
+    });
+  }
+  const options = splitSettings(flags);
+  return withWorkspace(flags as CommonOptions, (prequel) =>
+    prequel.explain({
+      source: flags.source as string,
+      query,
+      options,
+      countExamples: flags.count !== false,
+    }),
+  );
+}
+
+function examplesLine(e: SplitCounts): string {
+  return `\nexamples    train ${e.train}, validation ${e.validation}, test ${e.test}`;
+}
+
 /** Adds `explain` to the command tree; output goes to `write` (stdout by default). */
 export function registerExplain(
   program: Command,
@@ -111,10 +168,34 @@ export function registerExplain(
       '--graph <file>',
       'graph file merged over the inferred graph; alone, the data it records (`prequel inspect`)',
     )
+    .option('--source <name>', 'a data source registered in the workspace (its latest graph)')
+    .option(
+      '-w, --workspace <dir>',
+      `workspace of --source (default: $PREQUEL_WORKSPACE or ${DEFAULT_WORKSPACE})`,
+    )
     .option('--no-count', 'do not run the label SQL to count the examples of each split')
-    .option('--json', 'print JSON');
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      examples([
+        'prequel explain "PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id" --data ./shop',
+        'prequel explain "PREDICT MIN(qualifying.position, 0, 30, days) <= 3 FOR EACH drivers.driverId" --graph f1.json --validation-start 2005-01-01 --test-start 2010-01-01',
+        'prequel explain "..." --source shop --json',
+      ]),
+    );
   withSplitOptions(command);
   return withFileOptions(command).action(async (query: string, flags: Record<string, unknown>) => {
+    if (flags.source !== undefined) {
+      const result = await explainOnWorkspace(query, flags);
+      if (flags.json === true) {
+        const json = { ...result.plan, examples: result.examples, notes: [] };
+        write(`${JSON.stringify(json, null, 2)}\n`);
+      } else {
+        write(`${result.text}${result.examples === null ? '' : examplesLine(result.examples)}\n`);
+      }
+      return;
+    }
+    if (flags.data === undefined && flags.graph === undefined) noDataError('explain');
     const result = await explainOnSource(query, {
       data: flags.data as string | undefined,
       graphFile: flags.graph as string | undefined,
@@ -132,10 +213,7 @@ export function registerExplain(
     }
     for (const note of result.notes) process.stderr.write(`${note}\n`);
     let text = explainPlan(result.plan);
-    if (result.examples !== null) {
-      const e = result.examples;
-      text += `\nexamples    train ${e.train}, validation ${e.validation}, test ${e.test}`;
-    }
+    if (result.examples !== null) text += examplesLine(result.examples);
     write(`${text}\n`);
   });
 }

@@ -11,6 +11,7 @@ import type { GraphDef } from '../../data/graph-def.js';
 import { raise } from '../../errors/index.js';
 import { checkOutputFile } from './paths.js';
 import { fileOptionsFrom, withFileOptions } from './source-options.js';
+import { plural } from '../../text/plural.js';
 
 export interface InspectOptions {
   /** A graph file merged over the inferred graph. */
@@ -66,7 +67,7 @@ export function formatInspect(
 ): string {
   const lines = [`source: ${source}`, `tables: ${graph.tables.length}`, ''];
   for (const table of graph.tables) {
-    const rows = table.rowCount === undefined ? '' : ` (${table.rowCount} rows)`;
+    const rows = table.rowCount === undefined ? '' : ` (${plural(table.rowCount, 'row')})`;
     lines.push(`${table.name}${rows}${table.source === undefined ? '' : ` from ${table.source}`}`);
     lines.push(`  primary key: ${table.primaryKey ?? '-'}`);
     const derived =
@@ -80,11 +81,13 @@ export function formatInspect(
   if (report.edges.length > 0) {
     lines.push('links:');
     for (const e of report.edges) {
-      lines.push(`  ${e.name}: ${e.edges} edges, ${e.dangling} dangling, ${e.nulls} null`);
+      lines.push(
+        `  ${e.name}: ${plural(e.edges, 'edge')}, ${e.dangling} dangling, ${e.nulls} null`,
+      );
     }
     lines.push('');
   }
-  lines.push(`issues: ${report.errors} errors, ${report.warnings} warnings`);
+  lines.push(`issues: ${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}`);
   for (const issue of report.issues) {
     const where = issue.column === undefined ? issue.table : `${issue.table}.${issue.column}`;
     lines.push(`  ${issue.severity} ${issue.code} ${where}: ${issue.message}`);

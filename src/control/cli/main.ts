@@ -12,6 +12,7 @@ import { registerJobsCommand } from './jobs.js';
 import { registerModelsCommand } from './models.js';
 import { registerPredictCommand } from './predict.js';
 import { registerServeCommand } from './serve.js';
+import { registerSourcesCommand } from './sources.js';
 import { registerTokenCommand } from './token.js';
 import { registerTrainCommand } from './train.js';
 
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerTrainCommand(program);
   registerPredictCommand(program);
   registerModelsCommand(program);
+  registerSourcesCommand(program);
   registerTokenCommand(program);
   registerServeCommand(program);
   registerJobsCommand(program);

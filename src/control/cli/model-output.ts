@@ -3,6 +3,7 @@
 // keeps (model file, HTML report). Shared by `prequel train` and `prequel models show`.
 import type { ModelFiles } from '../../prequel.js';
 import type { ModelRecord } from '../metadata/models.js';
+import { plural } from '../../text/plural.js';
 
 interface EvaluationLike {
   examples?: number;
@@ -69,7 +70,8 @@ export function describeModel(model: ModelRecord, files: ModelFiles): string {
   lines.push(`  created     ${model.createdAt}`);
   if (typeof m.seconds === 'number') lines.push(`  trained in  ${m.seconds.toFixed(1)} s`);
   if (m.test !== undefined) {
-    const examples = m.test.examples === undefined ? '' : ` (${m.test.examples} examples)`;
+    const examples =
+      m.test.examples === undefined ? '' : ` (${plural(m.test.examples, 'example')})`;
     lines.push('', `test metrics${examples}:`, ...metricsTable(m.test));
   }
   lines.push('', `  model id    ${model.id}`);

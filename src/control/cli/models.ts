@@ -12,6 +12,7 @@ import {
   type CommonOptions,
 } from './common.js';
 import { describeModel, headlineMetric } from './model-output.js';
+import { plural } from '../../text/plural.js';
 
 interface ListOptions extends CommonOptions {
   limit: number;
@@ -55,7 +56,7 @@ export function registerModelsCommand(program: Command): void {
           for (const s of sets) {
             const formats = s.files.map((f) => f.format).join(', ');
             process.stdout.write(
-              `  ${s.id}  ${s.rowCount} rows as of ${s.anchorTime}  (${formats})\n`,
+              `  ${s.id}  ${plural(s.rowCount, 'row')} as of ${s.anchorTime}  (${formats})\n`,
             );
           }
         }

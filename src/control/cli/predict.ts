@@ -13,6 +13,7 @@ import { examples, openWorkspace, printJson, withCommonOptions, workspaceDir } f
 import type { CommonOptions } from './common.js';
 import { followJob } from './follow.js';
 import { checkDirectory, checkOutputFile } from './paths.js';
+import { plural } from '../../text/plural.js';
 
 const FORMATS: readonly PredictionFormat[] = ['csv', 'parquet', 'arrow', 'json'];
 const FORMAT_OF_EXTENSION: Record<string, PredictionFormat> = {
@@ -166,7 +167,9 @@ export function registerPredictCommand(program: Command): void {
             formats,
             ...(flags.ids === undefined
               ? {}
-              : { ids: { stream: createReadStream(flags.ids), format: idsFormat } }),
+              : {
+                  ids: { stream: createReadStream(flags.ids), format: idsFormat, name: flags.ids },
+                }),
           })
           .catch((err: unknown) => {
             throw asFlagError(err);
@@ -194,7 +197,7 @@ export function registerPredictCommand(program: Command): void {
           });
         }
         const lines = [
-          `predicted ${set.rowCount} rows with model ${set.modelId} as of ${set.anchorTime}`,
+          `predicted ${plural(set.rowCount, 'row')} with model ${set.modelId} as of ${set.anchorTime}`,
           `  prediction set ${set.id}`,
           ...files.map((f) => `  ${f.format.padEnd(8)}${f.path}`),
           ...copied.map((p) => `  copied to ${p}`),

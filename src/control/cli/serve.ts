@@ -8,6 +8,7 @@ import { constants } from 'node:os';
 import { Option, type Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { prequelError, raise } from '../../errors/index.js';
 import { ownedByThisProcess } from '../jobs/orchestrator.js';
 import type { Prequel } from '../../prequel.js';
 import {
@@ -82,6 +83,31 @@ async function shutDown(app: FastifyInstance, prequel: Prequel, logger: Logger):
   return cancelled;
 }
 
+const MAX_PORT = 65_535;
+
+const NO_SUCH_ADDRESS =
+  'no network interface of this machine has that address; give a --host it has (default 127.0.0.1)';
+const NO_SUCH_NAME = 'the host name does not resolve; give an address such as 127.0.0.1';
+const PRIVILEGED_PORT =
+  'permission denied (ports below 1024 need privileges); give a --port of 1024 or more';
+
+/** The coded error for an operating system's refusal to listen on the port or address. */
+function listenError(err: unknown, options: ServeOptions): unknown {
+  const where = { host: options.host, port: options.port };
+  switch ((err as { code?: unknown } | null)?.code) {
+    case 'EADDRINUSE':
+      return prequelError('CONTROL_PORT_IN_USE', where, err);
+    case 'EADDRNOTAVAIL':
+      return prequelError('CONTROL_LISTEN_FAILED', { ...where, reason: NO_SUCH_ADDRESS }, err);
+    case 'ENOTFOUND':
+      return prequelError('CONTROL_LISTEN_FAILED', { ...where, reason: NO_SUCH_NAME }, err);
+    case 'EACCES':
+      return prequelError('CONTROL_LISTEN_FAILED', { ...where, reason: PRIVILEGED_PORT }, err);
+    default:
+      return err;
+  }
+}
+
 export function registerServeCommand(program: Command): void {
   withCommonOptions(
     program
@@ -126,6 +152,7 @@ export function registerServeCommand(program: Command): void {
       ]),
     )
     .action(async (options: ServeOptions) => {
+      if (options.port > MAX_PORT) raise('CONTROL_PORT_INVALID', { port: options.port });
       // Loaded here so that other commands do not pay for Fastify's start-up.
       const { buildApi } = await import('../api/app.js');
       const { createServerLogger } = await import('../api/logger.js');
@@ -150,7 +177,7 @@ export function registerServeCommand(program: Command): void {
         await app.listen({ port: options.port, host: options.host });
       } catch (err) {
         await prequel.close();
-        throw err;
+        throw listenError(err, options);
       }
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : options.port;

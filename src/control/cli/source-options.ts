@@ -3,7 +3,6 @@
 // DuckDB file reader parses CSV files.
 import type { Command } from 'commander';
 import type { DuckDbOptions } from '../../data/duckdb.js';
-import { raise } from '../../errors/index.js';
 import { duckDbSettings } from '../../pipeline/source.js';
 
 /** Adds --delimiter, --no-header, --null and --encoding to a command. */
@@ -43,19 +42,7 @@ export function fileOptionsFrom(
     updatedAt: '',
   });
   const files: DuckDbOptions = { header: flags.header !== false };
-  if (typeof flags.delimiter === 'string') {
-    const d = flags.delimiter;
-    // The source check refuses an empty delimiter; DuckDB reads one character (or `\t`).
-    if ([...d].length !== 1 && d !== '\\t') {
-      raise('CONTROL_SOURCE_SETTING_INVALID', {
-        source,
-        setting: 'delimiter',
-        expected: 'one character, e.g. "," or "\\t"',
-        received: JSON.stringify(d),
-      });
-    }
-    files.delimiter = d;
-  }
+  if (typeof flags.delimiter === 'string') files.delimiter = flags.delimiter;
   if (Array.isArray(flags.null) && flags.null.length > 0) {
     files.nullStrings = flags.null as string[];
   }

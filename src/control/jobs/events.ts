@@ -10,6 +10,11 @@ export type JobEvent =
       kind: string;
       state: JobState;
       error: JobError | null;
+      /**
+       * The job's result, on its final `succeeded` event only: a train job's `modelId` and
+       * report, a predict job's `predictionSetId` and files.
+       */
+      result?: unknown;
       at: string;
     }
   | {

@@ -309,10 +309,10 @@ export class Orchestrator {
     const { job } = entry;
     let final = state;
     let error = outcome.error;
+    let result = outcome.result;
     try {
       this.flushProgress(entry);
       this.meta.transaction(() => {
-        let result = outcome.result;
         const complete = this.registry.has(job.kind)
           ? this.registry.get(job.kind).complete
           : undefined;
@@ -340,6 +340,7 @@ export class Orchestrator {
       kind: job.kind,
       state: final,
       error: error ?? null,
+      ...(final === 'succeeded' ? { result: result ?? null } : {}),
       at: nowIso(),
     });
   }

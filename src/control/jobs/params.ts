@@ -38,8 +38,11 @@ export interface PredictJobParams {
   /** Normalised ISO 8601 instant; absent: the latest timestamp of the target's tables. */
   anchorTime?: string;
   formats: PredictionFormat[];
-  /** An uploaded file of entity ids (complete artifact); absent: all entities. */
-  ids?: ArtifactRef & { format: 'csv' | 'arrow' };
+  /**
+   * An uploaded file of entity ids (complete artifact) and where it came from (`name`: a file
+   * path, a request), for messages; absent: all entities.
+   */
+  ids?: ArtifactRef & { format: 'csv' | 'arrow'; name?: string };
   /** Snowflake sources: the warehouse table the predictions replace. */
   table?: string;
 }

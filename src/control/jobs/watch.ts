@@ -85,6 +85,7 @@ export function watchJob(
       kind,
       state: row.state,
       error: row.error,
+      ...(row.state === 'succeeded' ? { result: row.result } : {}),
       at: row.finishedAt ?? row.startedAt ?? row.createdAt,
     });
   };

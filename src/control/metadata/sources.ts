@@ -8,7 +8,8 @@ import { idString, nowIso, parseId } from './ids.js';
 
 export const SOURCE_KINDS = ['duckdb', 'snowflake'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
-export type SettingValue = string | number | boolean | null;
+/** A setting's value: a scalar, or a list of strings (e.g. a DuckDB source's nullStrings). */
+export type SettingValue = string | number | boolean | null | string[];
 export type SecretRef = { env: string } | { keyFile: string };
 
 export interface SourceInput {
@@ -64,15 +65,17 @@ export function validateSourceInput(input: SourceInput): void {
   }
   for (const [field, value] of Object.entries(input.settings ?? {})) {
     const scalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
-    if (!scalar) {
+    const strings = Array.isArray(value) && value.every((v) => typeof v === 'string');
+    if (!scalar && !strings) {
       raise('CONTROL_INVALID_ARGUMENT', {
         name: `settings.${field}`,
-        expected: 'a string, number, boolean or null',
+        expected: 'a string, number, boolean, null or a list of strings',
         received: value,
       });
     }
     const plain = value !== null && value !== '' && SECRET_NAME.test(field);
-    if (plain || (typeof value === 'string' && URL_WITH_PASSWORD.test(value))) {
+    const texts = strings ? (value as string[]) : typeof value === 'string' ? [value] : [];
+    if (plain || texts.some((v) => URL_WITH_PASSWORD.test(v))) {
       raise('CONTROL_PLAIN_SECRET', { field: `settings.${field}` });
     }
   }

@@ -5,6 +5,7 @@ import type { SqlValue } from '../../data/connector.js';
 import type { QueryPlan, SplitStep } from './plan.js';
 import type { CompiledSql } from './sql.js';
 import { formatDuration, formatTimestamp } from './time.js';
+import { plural } from '../../text/plural.js';
 
 export interface ExplainOptions {
   json?: boolean;
@@ -94,7 +95,7 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
   const t = plan.task;
   const extra = [
     t.topK === null ? '' : `top ${t.topK}`,
-    t.forecastSteps === null ? '' : `${t.forecastSteps} timeframes`,
+    t.forecastSteps === null ? '' : plural(t.forecastSteps, 'timeframe'),
     t.rankedTable === null ? '' : `ranks ${t.rankedTable}`,
   ].filter((x) => x !== '');
   row(
@@ -104,7 +105,8 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
   const horizon =
     plan.target.horizon === null ? 'static' : `horizon ${formatDuration(plan.target.horizon)}`;
   row('target', `${plan.target.text}  [${horizon}]`);
-  const ids = plan.entity.ids > 0 ? `, ${plan.entity.ids} explicit id(s) for prediction` : '';
+  const ids =
+    plan.entity.ids > 0 ? `, ${plural(plan.entity.ids, 'explicit id')} for prediction` : '';
   row(
     'entity',
     `${plan.entity.table}.${plan.entity.key}${plan.entity.filter === null ? ' (all rows)' : ` WHERE ${plan.entity.filter}`}${ids}`,
@@ -129,7 +131,7 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
           : `${formatTimestamp(step.first)} .. ${formatTimestamp(step.last!)}`;
       row(
         `  ${name}`,
-        `${String(step.count).padStart(6)} anchors  ${range}  step ${formatDuration(step.anchors.step)}`,
+        `${String(step.count).padStart(6)} ${step.count === 1 ? 'anchor ' : 'anchors'}  ${range}  step ${formatDuration(step.anchors.step)}`,
       );
     }
   } else {

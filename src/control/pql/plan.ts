@@ -6,13 +6,13 @@ import type { SqlDialect } from '../../data/connector.js';
 import type { GraphDef } from '../../data/graph-def.js';
 import { prequelError } from '../../errors/index.js';
 import { type Query, forEachAggregation, textOf } from './ast.js';
-import type { Diagnostic } from './diagnostics.js';
+import { type Diagnostic, planDiagnostic } from './diagnostics.js';
 import { parseQuery } from './parser.js';
-import { type AnchorSeries, type SplitOptions, anchorAt, planSplits } from './splits.js';
+import { type AnchorSeries, type SplitOptions, anchorAt, anchorsOf, planSplits } from './splits.js';
 import { type AnchorSource, type CompiledSql, type Relations, compileLabelSql } from './sql.js';
 import { TIME, tableRelation } from '../../data/relation.js';
 import { type TaskInfo, inferTask } from './task.js';
-import { type Duration, approxMicros } from './time.js';
+import { type Duration, addDuration, approxMicros, formatTimestamp } from './time.js';
 import { type ValidatedQuery, validateQuery } from './validate.js';
 
 /** Time range of the data, microseconds since the epoch; `tables` gives it per table. */
@@ -180,6 +180,7 @@ export function compilePlan(source: string, graph: GraphDef, options: PlanOption
       validation: step(plan.validation, plan.cutoff),
       test: step(plan.test, null),
     };
+    warnings.push(...incompleteLabels(v, task, range, splits));
     predictionAnchor = options.predictionAnchor ?? latestOfTarget(v, range);
   } else {
     const s = options.split;
@@ -211,6 +212,54 @@ export function compilePlan(source: string, graph: GraphDef, options: PlanOption
     defaults: modelDefaults(task),
     warnings,
   };
+}
+
+/**
+ * PQL_LABELS_INCOMPLETE warnings: validation and test anchors whose label window closes after
+ * the last row of a table the target aggregates, where that table ends before the data does
+ * (windows past the end of all the data are the split planner's PQL_PARTIAL_WINDOW).
+ */
+function incompleteLabels(
+  v: ValidatedQuery,
+  task: TaskInfo,
+  range: TimeRange,
+  splits: NonNullable<QueryPlan['splits']>,
+): Diagnostic[] {
+  const windows = new Map<string, Duration>();
+  forEachAggregation(v.query.target, (a) => {
+    const table = v.bindings.aggregations.get(a)?.table.name;
+    if (a.window === null || table === undefined) return;
+    const start = a.window.start ?? 0;
+    const end: Duration = {
+      n: start + (a.window.end - start) * (task.forecastSteps ?? 1),
+      unit: a.window.unit,
+    };
+    const known = windows.get(table);
+    if (known === undefined || approxMicros(end) > approxMicros(known)) windows.set(table, end);
+  });
+  const warnings: Diagnostic[] = [];
+  for (const [table, end] of windows) {
+    const tableEnd = range.tables?.[table]?.end;
+    if (tableEnd === undefined || tableEnd >= range.end) continue;
+    for (const split of ['validation', 'test'] as const) {
+      const late = anchorsOf(splits[split].anchors)
+        .filter((anchor) => addDuration(anchor, end) > tableEnd)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      if (late.length === 0) continue;
+      const details = {
+        table,
+        tableEnd: formatTimestamp(tableEnd),
+        count: late.length,
+        split,
+        anchor: formatTimestamp(late[0]!),
+        windowEnd: formatTimestamp(addDuration(late[0]!, end)),
+        dataEnd: formatTimestamp(range.end),
+        flags: 'CLI: --validation-start and --test-start; API: validationStart and testStart',
+      };
+      warnings.push(planDiagnostic('PQL_LABELS_INCOMPLETE', details, 'warning'));
+    }
+  }
+  return warnings;
 }
 
 /** The latest timestamp of the target's fact tables, else of the whole data. */

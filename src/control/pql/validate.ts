@@ -49,11 +49,15 @@ export interface ValidatedQuery {
 export const MAX_WINDOW = 100_000;
 const ORDERING = new Set(['<', '<=', '>', '>=']);
 const STRING_OPS = new Set(['LIKE', 'NOT LIKE', 'STARTS WITH', 'ENDS WITH']);
+/** Columns an unknown-column error lists before it cuts the list. */
+const MAX_LISTED = 12;
 
 export class Validator {
   readonly diagnostics: Diagnostic[] = [];
   readonly bindings: Bindings = { columns: new Map(), aggregations: new Map() };
   entity: TableDef | null = null;
+  /** Tables the query names that have no rows (each reported once). */
+  private readonly empty = new Set<string>();
 
   constructor(
     readonly q: Query,
@@ -84,13 +88,7 @@ export class Validator {
         pk !== null &&
         findColumnLoose(table, column.column.text) === undefined
       ) {
-        const names = table.columns.map((c) => c.name);
-        this.add(
-          'PQL_UNKNOWN_COLUMN',
-          column.column.span,
-          `a column of ${table.name}`,
-          nearest(column.column.text, names),
-        );
+        this.unknownColumn(table, column.column);
         return;
       }
       this.add(
@@ -272,13 +270,7 @@ export class Validator {
     } else {
       column = findColumnLoose(table, agg.column.column.text) ?? null;
       if (column === null) {
-        const names = table.columns.map((c) => c.name);
-        this.add(
-          'PQL_UNKNOWN_COLUMN',
-          agg.column.column.span,
-          `a column of ${table.name}`,
-          nearest(agg.column.column.text, names),
-        );
+        this.unknownColumn(table, agg.column.column);
         return null;
       }
     }
@@ -391,8 +383,45 @@ export class Validator {
     }
   }
 
+  /**
+   * PQL_UNKNOWN_COLUMN for `name` in `table`: the expectation lists the table's columns, the
+   * suggestion is its nearest column, else a table that has a column of that name.
+   */
+  private unknownColumn(table: TableDef, name: Name): void {
+    const names = table.columns.map((c) => c.name);
+    const shown = names.length > MAX_LISTED ? [...names.slice(0, MAX_LISTED), '...'] : names;
+    const lower = name.text.toLowerCase();
+    const elsewhere = this.graph.tables.find(
+      (t) => t !== table && t.columns.some((c) => c.name.toLowerCase() === lower),
+    );
+    const other = elsewhere?.columns.find((c) => c.name.toLowerCase() === lower);
+    const suggestion =
+      nearest(name.text, names) ??
+      (other === undefined ? null : `${elsewhere!.name}.${other.name}`);
+    this.add(
+      'PQL_UNKNOWN_COLUMN',
+      name.span,
+      `a column of ${table.name} (${shown.join(', ')})`,
+      suggestion,
+    );
+  }
+
   private resolveTable(name: Name): TableDef | null {
     const table = findTableLoose(this.graph, name.text);
+    if (table !== undefined && table.rowCount === 0) {
+      // Nothing about an empty table can be inferred (its time column, keys and links), so
+      // the rules that depend on it would only report symptoms: one error names the cause.
+      if (!this.empty.has(table.name)) {
+        this.empty.add(table.name);
+        this.add(
+          'PQL_TABLE_EMPTY',
+          name.span,
+          `a table with rows; ${table.name} is empty, so no time column, key or link of it ` +
+            'can be inferred: add its rows to the data and inspect again, or query another table',
+        );
+      }
+      return null;
+    }
     if (table !== undefined) return table;
     const names = this.graph.tables.map((t) => t.name);
     this.add(
@@ -425,13 +454,7 @@ export class Validator {
     if (ref.column !== null) {
       column = findColumnLoose(table, ref.column.text) ?? null;
       if (column === null) {
-        const names = table.columns.map((c) => c.name);
-        this.add(
-          'PQL_UNKNOWN_COLUMN',
-          ref.column.span,
-          `a column of ${table.name}`,
-          nearest(ref.column.text, names),
-        );
+        this.unknownColumn(table, ref.column);
         return null;
       }
     }

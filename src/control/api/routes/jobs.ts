@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Jobs: list, inspect, logs, cancel, rerun, and a server-sent event stream of progress.
+// Jobs: list, inspect, logs, cancel, rerun, and a server-sent event stream of progress. Jobs are
+// answered with their params summarised (see job-view.ts); the stream's final `state` event
+// carries the job's result (a train job's modelId, a predict job's prediction set and files).
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { TERMINAL_STATES, type JobEvent } from '../../jobs/events.js';
 import type { JobListOptions, Prequel } from '../../../prequel.js';
+import { jobView } from '../job-view.js';
 import {
   IdParams,
   Job,
@@ -22,6 +25,19 @@ const LogsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+const JobQuery = Type.Object(
+  {
+    detail: Type.Optional(
+      Type.Union([Type.Literal('summary'), Type.Literal('full')], {
+        default: 'summary',
+        description:
+          'summary: the records in params (source, graph, model) as their ids and names; full: ' +
+          'params as the job received them',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const HEARTBEAT_MS = 15_000;
 
 export function registerJobRoutes(app: FastifyInstance, prequel: Prequel): void {
@@ -37,20 +53,24 @@ export function registerJobRoutes(app: FastifyInstance, prequel: Prequel): void 
         response: { 200: Type.Object({ jobs: Type.Array(Job) }), ...errorResponses },
       },
     },
-    async (request) => ({ jobs: await prequel.listJobs(request.query as JobListOptions) }),
+    async (request) => {
+      const jobs = await prequel.listJobs(request.query as JobListOptions);
+      return { jobs: jobs.map((job) => jobView(job)) };
+    },
   );
 
-  app.get<{ Params: JobParamsType }>(
+  app.get<{ Params: JobParamsType; Querystring: Static<typeof JobQuery> }>(
     '/jobs/:jobId',
     {
       schema: {
-        summary: 'Get a job',
+        summary: 'Get a job (`?detail=full`: its params in full)',
         tags,
         params: JobParams,
+        querystring: JobQuery,
         response: { 200: Job, ...errorResponses },
       },
     },
-    async (request) => prequel.getJob(request.params.jobId),
+    async (request) => jobView(await prequel.getJob(request.params.jobId), request.query.detail),
   );
 
   app.get<{ Params: JobParamsType; Querystring: Static<typeof LogsQuery> }>(
@@ -77,7 +97,7 @@ export function registerJobRoutes(app: FastifyInstance, prequel: Prequel): void 
         response: { 200: Job, ...errorResponses },
       },
     },
-    async (request) => prequel.cancelJob(request.params.jobId),
+    async (request) => jobView(await prequel.cancelJob(request.params.jobId)),
   );
 
   app.post<{ Params: JobParamsType }>(
@@ -90,7 +110,8 @@ export function registerJobRoutes(app: FastifyInstance, prequel: Prequel): void 
         response: { 202: Job, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(202).send(await prequel.rerunJob(request.params.jobId)),
+    async (request, reply) =>
+      reply.status(202).send(jobView(await prequel.rerunJob(request.params.jobId))),
   );
 
   app.get<{ Params: JobParamsType }>(
@@ -102,7 +123,11 @@ export function registerJobRoutes(app: FastifyInstance, prequel: Prequel): void 
         params: JobParams,
         produces: ['text/event-stream'],
         response: {
-          200: Type.String({ description: 'server-sent events: `state`, `progress`, `log`' }),
+          200: Type.String({
+            description:
+              'server-sent events: `state`, `progress`, `log`; the final `state` event of a ' +
+              'succeeded job carries its `result` (e.g. `modelId`)',
+          }),
           ...errorResponses,
         },
       },

@@ -7,6 +7,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MAX_SYNC_PREDICT_IDS, type Prequel } from '../../../prequel.js';
 import type { PredictionFormat } from '../../metadata/models.js';
+import { receivedContentType } from '../errors.js';
+import { jobView } from '../job-view.js';
 import {
   BatchPredictInput,
   ExplainInput,
@@ -76,7 +78,7 @@ export function registerModelRoutes(
       },
     },
     async (request, reply) =>
-      reply.status(202).send(await prequel.evaluate({ model: request.params.modelId })),
+      reply.status(202).send(jobView(await prequel.evaluate({ model: request.params.modelId }))),
   );
 
   app.get<{ Params: { modelId: string } }>(
@@ -113,7 +115,7 @@ export function registerModelRoutes(
         response: { 202: Job, ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(202).send(await prequel.train(request.body)),
+    async (request, reply) => reply.status(202).send(jobView(await prequel.train(request.body))),
   );
 
   app.get<{ Querystring: Static<typeof ListQuery> }>(
@@ -171,12 +173,14 @@ export function registerModelRoutes(
     },
     async (request, reply) =>
       reply.status(202).send(
-        await prequel.predict({
-          model: request.params.modelId,
-          anchorTime: request.body.anchorTime,
-          formats: request.body.formats as PredictionFormat[] | undefined,
-          table: request.body.table,
-        }),
+        jobView(
+          await prequel.predict({
+            model: request.params.modelId,
+            anchorTime: request.body.anchorTime,
+            formats: request.body.formats as PredictionFormat[] | undefined,
+            table: request.body.table,
+          }),
+        ),
       ),
   );
 
@@ -200,12 +204,24 @@ export function registerModelRoutes(
         },
       },
       async (request, reply) => {
+        const route = `POST /models/${request.params.modelId}/predictions/upload`;
         const type = (request.headers['content-type'] ?? '').split(';')[0].trim();
         const format = UPLOAD_FORMATS[type];
         if (format === undefined) {
           throw prequelError('CONTROL_UNSUPPORTED_MEDIA_TYPE', {
-            contentType: type,
+            contentType: receivedContentType(request.headers['content-type']),
+            route,
             expected: Object.keys(UPLOAD_FORMATS).join(' or '),
+          });
+        }
+        if (request.headers['content-length'] === '0') {
+          // curl -d @file sends nothing for a file that starts with a NUL byte.
+          throw prequelError('CONTROL_INVALID_ARGUMENT', {
+            name: `the body of ${route}`,
+            expected:
+              'a CSV file of entity ids (one a line) or an Arrow IPC stream; with curl, send ' +
+              'the file with --data-binary @FILE (-d drops line breaks and stops at a NUL byte)',
+            received: 'an empty body (0 bytes)',
           });
         }
         const job = await prequel.predict({
@@ -217,9 +233,11 @@ export function registerModelRoutes(
             format,
             maxBytes: upload.limit,
             limitSetting: upload.setting,
+            // Messages about the bytes read "the file POST /models/3/predictions/upload ...".
+            name: route,
           },
         });
-        return reply.status(202).send(job);
+        return reply.status(202).send(jobView(job));
       },
     );
   });

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphDef } from '../../../data/graph-def.js';
 import type { Prequel } from '../../../prequel.js';
 import { jsonSafe } from '../errors.js';
+import { jobView } from '../job-view.js';
 import {
   GraphDefSchema,
   GraphVersion,
@@ -173,7 +174,7 @@ export function registerSourceRoutes(app: FastifyInstance, prequel: Prequel): vo
         request.params.source,
         request.body.graphVersion ?? 'latest',
       );
-      return reply.status(202).send(job);
+      return reply.status(202).send(jobView(job));
     },
   );
 }
