@@ -154,7 +154,9 @@ export function compilePlan(source: string, graph: GraphDef, options: PlanOption
       horizon,
       step: options.step ?? horizon,
       dataStart: range.start,
-      dataEnd: range.end,
+      // The default split ends where the target's tables end: anchors later than that would
+      // have labels counted over windows with no rows yet (F1's races run months past results).
+      dataEnd: split.kind === 'fractions' ? latestOfTarget(v, range) : range.end,
       options: split,
       boundary: options.boundary ?? 'clip',
       allowPartialWindow:
