@@ -145,9 +145,8 @@ export function formatDemo(result: DemoResult): string {
     for (const l of formatEvaluation(m.test, m.metric)) lines.push(`    ${l}`);
     lines.push(`  report:      ${r.report}`);
     const files = Object.values(r.predictions.files).join(', ');
-    lines.push(
-      `  predictions: ${plural(r.predictions.rows, 'row')} at ${r.predictions.anchorTime}: ${files}`,
-    );
+    const rows = plural(r.predictions.rows, 'row');
+    lines.push(`  predictions: ${rows} at ${r.predictions.anchorTime}: ${files}`);
     lines.push('');
   }
   lines.push(`data:      ${result.data.dir}`);

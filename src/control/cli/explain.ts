@@ -178,8 +178,11 @@ export function registerExplain(
     .addHelpText(
       'after',
       examples([
-        'prequel explain "PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id" --data ./shop',
-        'prequel explain "PREDICT MIN(qualifying.position, 0, 30, days) <= 3 FOR EACH drivers.driverId" --graph f1.json --validation-start 2005-01-01 --test-start 2010-01-01',
+        'prequel explain "PREDICT COUNT(orders.*, 0, 30, days) = 0 ' +
+          'FOR EACH customers.customer_id" --data ./shop',
+        'prequel explain "PREDICT MIN(qualifying.position, 0, 30, days) <= 3 ' +
+          'FOR EACH drivers.driverId" --graph f1.json ' +
+          '--validation-start 2005-01-01 --test-start 2010-01-01',
         'prequel explain "..." --source shop --json',
       ]),
     );

@@ -41,7 +41,9 @@ export function registerInitCommand(program: Command): void {
       if (command.getOptionValueSource('name') === 'cli' && options.name !== info.name) {
         raise('CONTROL_INVALID_ARGUMENT', {
           name: '--name',
-          expected: `${info.name}, the name of the workspace already at ${info.root} (a workspace keeps its name)`,
+          expected:
+            `${info.name}, the name of the workspace already at ${info.root} ` +
+            '(a workspace keeps its name)',
           received: options.name,
         });
       }

@@ -197,7 +197,8 @@ export function registerPredictCommand(program: Command): void {
           });
         }
         const lines = [
-          `predicted ${plural(set.rowCount, 'row')} with model ${set.modelId} as of ${set.anchorTime}`,
+          `predicted ${plural(set.rowCount, 'row')} with model ${set.modelId} ` +
+            `as of ${set.anchorTime}`,
           `  prediction set ${set.id}`,
           ...files.map((f) => `  ${f.format.padEnd(8)}${f.path}`),
           ...copied.map((p) => `  copied to ${p}`),

@@ -23,7 +23,10 @@ import {
 export function sourceLocation(source: SourceRecord): string {
   const s = source.settings;
   if (source.kind === 'snowflake') {
-    return `snowflake ${String(s.account ?? '?')}/${String(s.database ?? '?')}.${String(s.schema ?? '?')}`;
+    const account = String(s.account ?? '?');
+    const database = String(s.database ?? '?');
+    const schema = String(s.schema ?? '?');
+    return `snowflake ${account}/${database}.${schema}`;
   }
   return typeof s.path === 'string' ? s.path : '-';
 }
@@ -129,10 +132,12 @@ export function registerSourcesCommand(program: Command): void {
         }
         if (graph === null) {
           lines.push(
-            `  graph     none yet (\`prequel train --source ${source.name}\` or POST /sources/${source.name}/inspect infers it)`,
+            `  graph     none yet (\`prequel train --source ${source.name}\` ` +
+              `or POST /sources/${source.name}/inspect infers it)`,
           );
         } else {
-          const latest = `version ${graph.version}, the latest of ${plural(versions.length, 'version')}`;
+          const count = plural(versions.length, 'version');
+          const latest = `version ${graph.version}, the latest of ${count}`;
           lines.push(`  graph     ${latest}, created ${graph.createdAt}`);
           lines.push(`  tables    ${graph.definition.tables.length}`);
           for (const table of graph.definition.tables) lines.push(describeTable(table));

@@ -150,7 +150,8 @@ export class SourceRepo {
     const now = nowIso();
     const row = this.db
       .prepare<unknown[], SourceRow>(
-        `INSERT INTO data_sources (workspace_id, name, kind, settings, secrets, created_at, updated_at)
+        `INSERT INTO data_sources
+           (workspace_id, name, kind, settings, secrets, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       )
       .get(

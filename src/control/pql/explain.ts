@@ -107,10 +107,8 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
   row('target', `${plan.target.text}  [${horizon}]`);
   const ids =
     plan.entity.ids > 0 ? `, ${plural(plan.entity.ids, 'explicit id')} for prediction` : '';
-  row(
-    'entity',
-    `${plan.entity.table}.${plan.entity.key}${plan.entity.filter === null ? ' (all rows)' : ` WHERE ${plan.entity.filter}`}${ids}`,
-  );
+  const filter = plan.entity.filter === null ? ' (all rows)' : ` WHERE ${plan.entity.filter}`;
+  row('entity', `${plan.entity.table}.${plan.entity.key}${filter}${ids}`);
   if (plan.assuming !== null)
     row('assuming', `${plan.assuming} (filters training rows; taken as true at prediction)`);
   const s = plan.splits;
@@ -118,7 +116,8 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
     const kind = s.kind === 'explicit' ? 'explicit start times' : 'fractions of the anchors';
     row(
       'anchors',
-      `${s.train.count + s.validation.count + s.test.count} (${kind}); data cutoff for train and validation ${formatTimestamp(s.cutoff)}`,
+      `${s.train.count + s.validation.count + s.test.count} (${kind}); ` +
+        `data cutoff for train and validation ${formatTimestamp(s.cutoff)}`,
     );
     for (const [name, step] of [
       ['train', s.train],
@@ -131,7 +130,8 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
           : `${formatTimestamp(step.first)} .. ${formatTimestamp(step.last!)}`;
       row(
         `  ${name}`,
-        `${String(step.count).padStart(6)} ${step.count === 1 ? 'anchor ' : 'anchors'}  ${range}  step ${formatDuration(step.anchors.step)}`,
+        `${String(step.count).padStart(6)} ${step.count === 1 ? 'anchor ' : 'anchors'}  ` +
+          `${range}  step ${formatDuration(step.anchors.step)}`,
       );
     }
   } else {

@@ -466,7 +466,9 @@ export class Validator {
     if (this.entity === null) return null;
     const link = staticLink(this.entity, table);
     if (link === null) {
-      const expected = `a column of ${this.entity.name} or of a table one unique foreign key away; aggregate ${table.name} instead, e.g. COUNT(${table.name}.*, -30, 0, days)`;
+      const expected =
+        `a column of ${this.entity.name} or of a table one unique foreign key away; ` +
+        `aggregate ${table.name} instead, e.g. COUNT(${table.name}.*, -30, 0, days)`;
       this.add('PQL_NOT_REACHABLE', ref.table.span, expected);
       return null;
     }
