@@ -36,14 +36,20 @@ import type {
   TrainJobParams,
 } from './control/jobs/params.js';
 import { explainPlan, planToJson } from './control/pql/explain.js';
-import { compilePlan, parseQuery, readTimeRange, validateQuery } from './control/pql/index.js';
+import { checkTrainable, compilePlan, readTimeRange } from './control/pql/index.js';
 import { countExamples, type SplitCounts } from './control/explain.js';
 import { checkOverride, type GraphOverride } from './data/graph-file.js';
 import { inferGraph } from './data/infer.js';
 import { validateGraph, type ValidationReport } from './data/validate.js';
 import { PIPELINE_JOB_KINDS } from './pipeline/jobs/kinds.js';
-import { ModelSession, checkDistinctIds, type PredictionRow } from './pipeline/predict.js';
+import {
+  ModelSession,
+  checkDistinctIds,
+  entityPrediction,
+  type EntityPrediction,
+} from './pipeline/predict.js';
 import { checkTrainSettings, splitOf, type TrainSettings } from './pipeline/settings.js';
+import { shapeOf, splitSizeWarnings } from './pipeline/label-checks.js';
 import { normaliseSourceInput, openSource } from './pipeline/source.js';
 
 /** A pino-compatible logger; the library logs only through one it is given. */
@@ -147,6 +153,8 @@ export interface ExplainResponse {
   /** The plan as the CLI prints it. */
   text: string;
   examples: SplitCounts | null;
+  /** About the counted examples: splits of few examples, a very large training split. */
+  exampleWarnings: string[];
 }
 
 export interface InspectResponse {
@@ -160,7 +168,9 @@ export interface PredictEntitiesResponse {
   modelId: string;
   anchorTime: string;
   task: string;
-  predictions: PredictionRow[];
+  predictions: EntityPrediction[];
+  /** About the anchor time: before the model's data, or after the end of the data. */
+  warnings: string[];
 }
 
 export interface ModelFiles {
@@ -218,11 +228,14 @@ export class Prequel {
     if (onProgress !== undefined) this.orchestrator.subscribe(onProgress);
     if (logger !== undefined) {
       this.orchestrator.subscribe((e) => {
-        if (e.type === 'state')
-          logger.info(
-            { jobId: e.jobId, kind: e.kind, state: e.state, error: e.error },
-            'job state',
-          );
+        if (e.type !== 'state') return;
+        // A failed job is a warning, so a server logging warnings only still shows it.
+        const log = e.state === 'failed' ? logger.warn : logger.info;
+        log.call(
+          logger,
+          { jobId: e.jobId, kind: e.kind, state: e.state, error: e.error },
+          'job state',
+        );
       });
     }
   }
@@ -450,7 +463,8 @@ export class Prequel {
         split: splitOf(settings),
       });
       const examples = request.countExamples ? await countExamples(connector, plan) : null;
-      return { plan: planToJson(plan), text: explainPlan(plan), examples };
+      const exampleWarnings = examples === null ? [] : splitSizeWarnings(examples, shapeOf(plan));
+      return { plan: planToJson(plan), text: explainPlan(plan), examples, exampleWarnings };
     } finally {
       await connector.close();
     }
@@ -462,8 +476,9 @@ export class Prequel {
     this.requireKind('train', 'train', 'trainer');
     const graph = await this.getGraph(source.id, request.graphVersion ?? 'latest');
     const options = checkTrainSettings(request.options);
-    // A query that cannot compile against the graph is refused now, not by a failed job.
-    validateQuery(parseQuery(request.query), graph.definition);
+    // A query that cannot compile against the graph, or that asks for a task the trainer
+    // cannot learn, is refused now, not by a failed job.
+    checkTrainable(request.query, graph.definition);
     const query = this.meta.queries.create(BigInt(source.id), request.query);
     const job: TrainJobParams = {
       source,
@@ -540,8 +555,16 @@ export class Prequel {
     const anchor =
       given === undefined ? session.defaultAnchor() : BigInt(Date.parse(given)) * 1000n;
     const anchorTime = new Date(Number(anchor / 1000n)).toISOString();
-    const predictions = await session.predict(ids, anchor);
-    return { modelId: model.id, anchorTime, task: session.meta.task, predictions };
+    const rows = await session.predict(ids, anchor);
+    const { task } = session.meta;
+    const predictions = rows.map((row) => entityPrediction(row, task));
+    return {
+      modelId: model.id,
+      anchorTime,
+      task,
+      predictions,
+      warnings: session.anchorWarnings(anchor),
+    };
   }
 
   private session(model: ModelRecord): Promise<ModelSession> {
@@ -692,12 +715,25 @@ export class Prequel {
   private modelOrThrow(id: string): ModelRecord {
     const key = parseId(id);
     const model = key === null ? null : this.ensureOpen().models.find(key);
-    return model ?? raise('CONTROL_MODEL_NOT_FOUND', { id });
+    if (model !== null) return model;
+    const recent = this.ensureOpen()
+      .models.list(5)
+      .map((m) => m.id);
+    raise('CONTROL_MODEL_NOT_FOUND', { id, recent, hint: modelIdHint(id, recent) });
   }
 
   private requireKind(kind: string, operation: string, component: string): void {
     if (!this.registry.has(kind)) raise('CONTROL_NOT_AVAILABLE', { operation, component });
   }
+}
+
+/** What CONTROL_MODEL_NOT_FOUND adds: ids are integers, and the most recent ones. */
+function modelIdHint(id: string, recent: string[]): string {
+  const integers = /^[0-9]+$/.test(id) ? '' : 'model ids are integers; ';
+  if (recent.length === 0) {
+    return `${integers}the workspace has no model yet: \`prequel train\` or POST /train makes one`;
+  }
+  return `${integers}the most recent are ${recent.join(', ')} (\`prequel models\` or GET /models lists them)`;
 }
 
 function checkAnchorTime(value: string): string {

@@ -72,6 +72,11 @@ export interface SourceNote {
   count?: number;
   message: string;
   details: Record<string, unknown>;
+  /**
+   * How to make the guess explicit in full (the CLI flag and the settings key), the same for
+   * every file it applies to: hosts print each distinct hint once, after the warnings.
+   */
+  hint?: string;
 }
 
 export interface Connector {

@@ -7,7 +7,10 @@
 //   of it but holds another common delimiter (';', tab, '|', ','), DuckDB's sniffer is asked;
 //   if the user gave no delimiter and the sniffed one splits the first line, the file is read
 //   with it (CSV_DELIMITER_DETECTED). A delimiter the user gave is never overridden: the file
-//   is read as one column and CSV_DELIMITER_SUSPECT names the likely delimiter.
+//   is refused (DATA_CSV_DELIMITER_MISMATCH, naming the file, its header line and the delimiter
+//   that splits it), as reading it as one column would only fail later. With no delimiter given
+//   and none detected, the file is read as one column and CSV_DELIMITER_SUSPECT names the
+//   likely delimiter.
 // - NULL marker `\N` (MySQL and PostgreSQL dumps, the Ergast data): when the user gave no NULL
 //   strings and some field is `\N` (the strict row scan counts them), the file is loaded with
 //   `\N` as NULL. If a column holding it then has a number, date or time type, that reading is
@@ -15,11 +18,14 @@
 //   columns hold it) the file is loaded again as given and CSV_NULL_SUSPECT suggests the option.
 //   Other markers (NULL, NA, N/A, None) are only reported, when the other values of their text
 //   column are all numbers or times: each can be a real value elsewhere ('NA', North America).
+// Each note names the CLI flag; its `hint` (the same for every file) gives the settings keys.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceNote } from './connector.js';
 import type { FileOptions } from './duckdb-files.js';
-import { countFields, optionHint } from './csv-text.js';
+import { countFields, optionShort, optionHint } from './csv-text.js';
 import { quoteIdent, quoteLiteral } from './sql.js';
+import { raise } from '../errors/index.js';
+import { plural } from '../text/plural.js';
 
 const DELIMITERS = [',', ';', '\t', '|'];
 /** The marker read as NULL without being asked, when it makes a column typed. */
@@ -111,6 +117,8 @@ export async function resolveDelimiter(
       ? sniffed
       : null;
   const header = firstLine.length > 60 ? `${firstLine.slice(0, 60)}...` : firstLine;
+  const hint = (d: string) =>
+    `to read files with the delimiter ${show(d)}: ${optionHint('delimiter', d)}`;
   if (options.delimiter === undefined && detected !== null) {
     const columns = countFields(firstLine, detected, quote);
     notes.push({
@@ -120,20 +128,31 @@ export async function resolveDelimiter(
       message:
         `${path} has no ${show(delimiter)} in its first line; read with the delimiter ` +
         `${show(detected)} that DuckDB detects (${columns} columns); to make it explicit: ` +
-        optionHint('delimiter', detected),
+        optionShort('delimiter', detected),
       details: { file: path, delimiter: detected, default: delimiter, columns },
+      hint: hint(detected),
     });
     return detected;
   }
   const likely = detected ?? others[0];
+  if (options.delimiter !== undefined) {
+    raise('DATA_CSV_DELIMITER_MISMATCH', {
+      file: path,
+      delimiter: show(delimiter),
+      header: JSON.stringify(header),
+      likely: show(likely),
+      columns: countFields(firstLine, likely, quote),
+      option: optionHint('delimiter', likely),
+    });
+  }
   notes.push({
     code: 'CSV_DELIMITER_SUSPECT',
     table,
     message:
       `${path} read with the delimiter ${show(delimiter)} has one column, ${JSON.stringify(header)}; ` +
-      `it looks ${show(likely)}-delimited${detected === null ? '' : ' (DuckDB detects it)'}: ` +
-      `read it with ${optionHint('delimiter', likely)}`,
+      `it looks ${show(likely)}-delimited: read it with ${optionShort('delimiter', likely)}`,
     details: { file: path, delimiter, detected: likely },
+    hint: hint(likely),
   });
   return delimiter;
 }
@@ -187,6 +206,11 @@ async function markedColumns(
   }));
 }
 
+/** The hint of a NULL marker note: the same for every file and column holding `marker`. */
+function nullHint(marker: string): string {
+  return `to read '${marker}' as NULL in every file: ${optionHint('nullStrings', marker)}`;
+}
+
 /** A CSV file just loaded into `table`, read with `read` (and `\N` as NULL when `guessed`). */
 export interface LoadedCsv {
   path: string;
@@ -227,9 +251,10 @@ export async function settleNullMarkers(
         table,
         count: cells,
         message:
-          `${path} writes NULL as '\\N' (${cells} values in ${names.join(', ')}); read as NULL ` +
-          `they give ${changed.join(', ')}; to make it explicit: ${optionHint('nullStrings', AUTO_NULL)}`,
+          `${path} writes NULL as '\\N' (${plural(cells, 'value')} in ${names.join(', ')}); read as NULL ` +
+          `they give ${changed.join(', ')}; to make it explicit: ${optionShort('nullStrings', AUTO_NULL)}`,
         details: { file: path, marker: AUTO_NULL, columns: names, typed: changed, count: cells },
+        hint: nullHint(AUTO_NULL),
       });
       return;
     }
@@ -254,10 +279,11 @@ export async function settleNullMarkers(
       column: column.name,
       count: total,
       message:
-        `${path}: ${total} values of ${column.name} are ${shown}` +
+        `${path}: ${plural(total, 'value')} of ${column.name} ${total === 1 ? 'is' : 'are'} ${shown}` +
         (column.othersParse ? ', the others numbers or times, so it reads as text' : '') +
-        `; if ${shown} means NULL, read with ${optionHint('nullStrings', markers[0])}`,
+        `; if ${shown} means NULL, read with ${optionShort('nullStrings', markers[0])}`,
       details: { file: path, column: column.name, markers, count: total },
+      hint: nullHint(markers[0]),
     });
   }
 }

@@ -24,16 +24,32 @@ const SAMPLE_BYTES = 1 << 16;
 /** Above this share of control bytes (other than tab, line breaks, form feed) a file is binary. */
 const CONTROL_SHARE_MAX = 0.01;
 
+type OptionKey = 'delimiter' | 'nullStrings' | 'encoding';
+
+/** The CLI flag that sets a file option, e.g. `--null '\N'`. */
+function optionFlag(key: OptionKey, value: string): string {
+  const flag = { delimiter: '--delimiter', nullStrings: '--null', encoding: '--encoding' }[key];
+  return `${flag} ${value === '\t' ? "$'\\t'" : `'${value}'`}`;
+}
+
+const optionJson = (key: OptionKey, value: string) =>
+  key === 'nullStrings' ? `[${JSON.stringify(value)}]` : JSON.stringify(value);
+
 /**
  * How the user sets a file option: the CLI flag, and the key that a data source's settings (REST
  * API and library), the library's file options (openDuckDb) and the graph file's data.files all
  * accept under the same name.
  */
-export function optionHint(key: 'delimiter' | 'nullStrings' | 'encoding', value: string): string {
-  const flag = { delimiter: '--delimiter', nullStrings: '--null', encoding: '--encoding' }[key];
-  const shown = value === '\t' ? "$'\\t'" : `'${value}'`;
-  const json = key === 'nullStrings' ? `[${JSON.stringify(value)}]` : JSON.stringify(value);
-  return `${flag} ${shown} ("${key}": ${json} in a data source's settings, the library's file options or the graph file's data.files)`;
+export function optionHint(key: OptionKey, value: string): string {
+  return `${optionFlag(key, value)} ("${key}": ${optionJson(key, value)} in a data source's settings, the library's file options or the graph file's data.files)`;
+}
+
+/**
+ * optionHint for a warning that many files may repeat: the flag and the settings key only (the
+ * full optionHint goes once in the warning's hint).
+ */
+export function optionShort(key: OptionKey, value: string): string {
+  return `${optionFlag(key, value)} ("${key}": ${optionJson(key, value)} in a data source's settings)`;
 }
 
 function stream(path: string): Readable {

@@ -5,6 +5,7 @@
 // the value and what DuckDB accepts (its type and description from duckdb_settings()).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { raise } from '../errors/index.js';
+import { nearestNames } from '../text/nearest.js';
 
 /** DuckDB settings by name, e.g. { memory_limit: '2GB', threads: '4' }. */
 export type DuckDbSettings = Record<string, string>;
@@ -65,7 +66,7 @@ async function findRefusal(given: Array<[string, string]>): Promise<Refusal | nu
   for (const [name, value] of given) {
     const info = known.get(name.toLowerCase());
     if (info === undefined) {
-      const close = nearest(
+      const close = nearestNames(
         name,
         [...known.values()].map((s) => s.name),
       );
@@ -113,29 +114,4 @@ async function knownSettings(): Promise<Map<string, SettingInfo>> {
   } finally {
     instance.closeSync();
   }
-}
-
-/** Up to three of `names` within a few edits of `name` (a likely typo), closest first. */
-function nearest(name: string, names: string[]): string[] {
-  const wanted = name.toLowerCase();
-  const limit = Math.max(2, Math.floor(wanted.length / 3));
-  return names
-    .map((n) => ({ n, d: editDistance(wanted, n.toLowerCase()) }))
-    .filter((c) => c.d <= limit)
-    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
-    .slice(0, 3)
-    .map((c) => c.n);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

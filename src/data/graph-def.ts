@@ -21,6 +21,12 @@ export type PhysicalType =
   | 'list'
   | 'other';
 
+/** Unit of an integer time column: seconds, milli-, micro- or nanoseconds since the epoch. */
+export type EpochUnit = 's' | 'ms' | 'us' | 'ns';
+
+/** Every time unit, in the order messages list them. */
+export const EPOCH_UNITS: readonly EpochUnit[] = ['s', 'ms', 'us', 'ns'];
+
 export interface ColumnDef {
   name: string;
   physical: PhysicalType;
@@ -41,6 +47,11 @@ export interface TableDef {
   foreignKeys: ForeignKeyDef[];
   /** The row's creation time, or null for a static table (always visible). */
   timeColumn: string | null;
+  /**
+   * For an integer time column: what its values count since the Unix epoch (1970-01-01 UTC).
+   * Absent for date, timestamp and text time columns.
+   */
+  timeUnit?: EpochUnit;
   /** The row's end of validity, or null. */
   endTimeColumn: string | null;
   columns: ColumnDef[];

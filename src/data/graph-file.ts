@@ -2,16 +2,20 @@
 // The JSON graph file: a partial GraphDef the user writes or edits, merged over the inferred one.
 // Per table, every field given replaces the inferred value; `columns` entries change the stype of
 // the named columns; `drop` removes columns. With `onlyListed`, tables not listed are left out.
+// Its schema (src/data/graph-schema.ts) is the REST API's: an unknown property is an error.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type {
-  ColumnDef,
   DataLocation,
   DerivedTimeDef,
   ForeignKeyDef,
   GraphDef,
+  PhysicalType,
   SemanticType,
+  EpochUnit,
 } from './graph-def.js';
+import { GraphFileSchema, checkSchema } from './graph-schema.js';
 import { raise } from '../errors/index.js';
+import { didYouMean } from '../text/nearest.js';
 
 export interface TableOverride {
   name: string;
@@ -19,10 +23,15 @@ export interface TableOverride {
   primaryKey?: string | null;
   foreignKeys?: ForeignKeyDef[];
   timeColumn?: string | null;
+  /** Unit of an integer time column (seconds, ms, us or ns since the epoch). */
+  timeUnit?: EpochUnit | null;
   endTimeColumn?: string | null;
   derivedTime?: DerivedTimeDef | null;
-  columns?: Array<{ name: string; stype: SemanticType }>;
+  /** `physical` (written by `prequel inspect`) is accepted and not used. */
+  columns?: Array<{ name: string; stype: SemanticType; physical?: PhysicalType }>;
   drop?: string[];
+  /** Written by `prequel inspect`; not used. */
+  rowCount?: number;
 }
 
 export interface GraphOverride {
@@ -34,17 +43,7 @@ export interface GraphOverride {
   tables?: TableOverride[];
 }
 
-const STYPES: readonly SemanticType[] = [
-  'numerical',
-  'categorical',
-  'multicategorical',
-  'text',
-  'timestamp',
-  'id',
-  'embedding',
-];
-
-/** Reads and shape-checks a graph file; a full GraphDef is a valid override too. */
+/** Reads and checks a graph file; a full GraphDef is a valid override too. */
 export async function readGraphFile(path: string): Promise<GraphOverride> {
   const text = await readFile(path, 'utf8').catch(() =>
     raise('DATA_FILE_NOT_FOUND', { path, expected: 'a JSON graph file' }),
@@ -58,34 +57,57 @@ export async function readGraphFile(path: string): Promise<GraphOverride> {
   return checkOverride(value, path);
 }
 
-/** Checks the shape of an override given through the API or a file. */
+const EXAMPLE =
+  '{"version": 1, "tables": [{"name": "orders", "timeColumn": "placed_at"}]}, as ' +
+  '`prequel inspect` writes it';
+
+/** What a JSON value is, for a message about a document of the wrong shape. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a JSON list';
+  if (value === null) return 'null';
+  return typeof value === 'string' ? 'a JSON string' : `a JSON ${typeof value}`;
+}
+
+/** Where a JSON pointer points, in words: `/tables/0 (table purchases)`, `the top level`. */
+function placeOf(value: unknown, pointer: string): string {
+  if (pointer === '') return 'the top level';
+  const table = /^\/tables\/(\d+)/.exec(pointer);
+  const tables = (value as { tables?: unknown }).tables;
+  const name = table === null || !Array.isArray(tables) ? undefined : tables[Number(table[1])];
+  const named = (name as { name?: unknown } | undefined)?.name;
+  return typeof named === 'string' ? `${pointer} (table ${named})` : pointer;
+}
+
+/**
+ * Checks an override given through the API or a file (`where` names it) against the graph file
+ * schema (src/data/graph-schema.ts, the one the REST API uses): a property it does not have is
+ * DATA_GRAPH_FILE_UNKNOWN_PROPERTY with the JSON path and the likely intended name, anything
+ * else of the wrong shape DATA_GRAPH_FILE_INVALID saying what is expected there.
+ */
 export function checkOverride(value: unknown, where = 'the graph override'): GraphOverride {
-  const fail = (reason: string): never => raise('DATA_GRAPH_FILE_INVALID', { path: where, reason });
-  if (typeof value !== 'object' || value === null) fail('expected a JSON object');
-  const override = value as GraphOverride;
-  if (override.version !== undefined && override.version !== 1) fail('expected "version": 1');
-  if (override.data !== undefined && typeof override.data?.path !== 'string') {
-    fail('"data" must be an object with a "path" string');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    raise('DATA_GRAPH_FILE_INVALID', {
+      path: where,
+      reason: `it holds ${kindOf(value)}; expected one JSON object such as ${EXAMPLE}`,
+    });
   }
-  if (override.tables !== undefined && !Array.isArray(override.tables))
-    fail('"tables" must be a list');
-  for (const table of override.tables ?? []) {
-    if (typeof table?.name !== 'string') fail('every table needs a "name" string');
-    for (const column of (table.columns ?? []) as ColumnDef[]) {
-      if (typeof column?.name !== 'string') fail(`table ${table.name}: a column has no "name"`);
-      if (column.stype !== undefined && !STYPES.includes(column.stype)) {
-        fail(
-          `table ${table.name}: column ${column.name} has stype ${column.stype}; expected one of ${STYPES.join(', ')}`,
-        );
-      }
-    }
-    for (const fk of table.foreignKeys ?? []) {
-      if (typeof fk?.column !== 'string' || typeof fk?.references !== 'string') {
-        fail(`table ${table.name}: a foreign key needs "column" and "references"`);
-      }
-    }
+  const problem = checkSchema(GraphFileSchema, value);
+  if (problem === null) return value as GraphOverride;
+  const place = placeOf(value, problem.pointer);
+  if (problem.unknown !== undefined) {
+    const { property, allowed, suggestions } = problem.unknown;
+    raise('DATA_GRAPH_FILE_UNKNOWN_PROPERTY', {
+      path: where,
+      pointer: problem.pointer === '' ? '/' : problem.pointer,
+      place,
+      property,
+      suggestion: didYouMean(suggestions),
+      suggestions,
+      allowed,
+      properties: allowed.join(', '),
+    });
   }
-  return override;
+  return raise('DATA_GRAPH_FILE_INVALID', { path: where, reason: `${place} ${problem.reason}` });
 }
 
 /**

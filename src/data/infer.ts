@@ -8,9 +8,13 @@
 //   unique and non-NULL and not named after another table. Otherwise there is no primary key.
 // - Foreign key: a column whose name reads as a key and is not its own table's primary key,
 //   referencing table P when its name equals P's key name, or `<P>Id` (singular or plural), or
-//   ends with P's key name (`originAirportId` -> airports.airportId), types compatible. With no
-//   name match, an integer or string `...Id` column whose distinct values (at least 2) all occur
-//   in some table's key is proposed too (value containment; the smallest such table wins).
+//   ends with P's key name (`originAirportId` -> airports.airportId), types compatible. An empty
+//   table's text key is compatible with any key (a CSV file with only a header types every
+//   column text): the link is kept and validation reports its keys as dangling. With no name
+//   match in any table, an integer or string `...Id` column whose distinct values (at least 2)
+//   all occur in some table's key is proposed too (value containment; the smallest such table
+//   wins); a name match of incompatible type leaves the column unlinked rather than linked by
+//   values to a table it is not named after.
 // - Time column: a DATE/TIMESTAMP column not named like a birth or end date (dob, birth, end,
 //   expiry, until, updated, deleted); a name like created_at / timestamp / date / time is
 //   preferred, else the first such column. End time: a DATE/TIMESTAMP named end / until / expiry.
@@ -19,6 +23,9 @@
 //   not cost the table its time column. Its rows with a bad value get a NULL time and never
 //   become visible; validation reports them (TIME_UNPARSEABLE, with a count, an example and its
 //   row), and other such columns (TIMESTAMP_UNPARSEABLE). Below the share, it stays text.
+//   With no such column, an integer column named like a creation time (`ts`, `created_at`,
+//   `event_time`, ...) whose values all lie between 1980 and 2100 as Unix seconds, ms, us or ns
+//   (ranges that do not overlap) is the time column, with that `timeUnit`.
 // - Semantic type: keys -> id; other key-like columns (`...Id`) -> categorical when they have few
 //   distinct values (as for strings below), else id: never a numeric feature; DATE/TIMESTAMP ->
 //   timestamp; booleans -> categorical; numbers -> numerical (categorical when at most 2
@@ -33,11 +40,13 @@ import type {
   PhysicalType,
   SemanticType,
   TableDef,
+  EpochUnit,
 } from './graph-def.js';
 import { overrideOf, type GraphOverride, type TableOverride } from './graph-file.js';
 import { looksLikeKey, profileTable, type ColumnProfile, type TableProfile } from './profile.js';
 import { quoteIdent } from './sql.js';
 import { raise } from '../errors/index.js';
+import { didYouMean, nearestNames } from '../text/nearest.js';
 
 export const CATEGORICAL_ALWAYS = 20;
 export const CATEGORICAL_MAX = 1000;
@@ -72,6 +81,47 @@ const keyPhysical = (p: PhysicalType) => p === 'int' || p === 'bigint' || p === 
 export function keyFamily(p: PhysicalType): 'integer' | 'string' | 'other' {
   if (p === 'int' || p === 'bigint') return 'integer';
   return p === 'string' ? 'string' : 'other';
+}
+
+/**
+ * Whether a key of `a` can be joined with a key of `b`: the same family, or one of them a text
+ * key of an empty table, whose type says nothing (see the file comment).
+ */
+export function keysCompatible(
+  a: { physical: PhysicalType; empty: boolean },
+  b: { physical: PhysicalType; empty: boolean },
+): boolean {
+  const [fa, fb] = [keyFamily(a.physical), keyFamily(b.physical)];
+  if (fa === 'other' || fb === 'other') return false;
+  return fa === fb || (a.empty && fa === 'string') || (b.empty && fb === 'string');
+}
+
+/** The tables of `available` a mistyped table name likely means (edit distance, plural). */
+export function closeTables(name: string, available: readonly string[]): string[] {
+  const plural = available.filter((t) => t !== name && singular(norm(t)) === singular(norm(name)));
+  return [...new Set([...plural, ...nearestNames(name, available)])].slice(0, 3);
+}
+
+/** Unix time ranges an epoch column may hold, per unit: 1980-01-01 to 2100-01-01. */
+const EPOCH_FROM = 315_532_800n;
+const EPOCH_TO = 4_102_444_800n;
+const PER_SECOND: Record<EpochUnit, bigint> = {
+  s: 1n,
+  ms: 1_000n,
+  us: 1_000_000n,
+  ns: 1_000_000_000n,
+};
+
+/**
+ * The unit in which every integer between `min` and `max` is a Unix time from 1980 to 2100, or
+ * null. The ranges of the four units do not overlap, so at most one fits.
+ */
+export function epochUnit(min: bigint | null, max: bigint | null): EpochUnit | null {
+  if (min === null || max === null) return null;
+  for (const [unit, per] of Object.entries(PER_SECOND) as Array<[EpochUnit, bigint]>) {
+    if (min >= EPOCH_FROM * per && max < EPOCH_TO * per) return unit;
+  }
+  return null;
 }
 
 function tableNames(table: string, source: string): string[] {
@@ -146,22 +196,27 @@ async function inferForeignKeys(
   keyed: KeyedTable[],
 ): Promise<ForeignKeyDef[]> {
   const out: ForeignKeyDef[] = [];
+  const child = (c: ColumnProfile) => ({ physical: c.physical, empty: profile.rows === 0 });
+  const keyOf = (p: KeyedTable) => ({ physical: p.key.physical, empty: p.profile.rows === 0 });
   for (const column of profile.columns) {
     if (column.name === primaryKey || !keyPhysical(column.physical) || !looksLikeKey(column.name))
       continue;
-    const family = keyFamily(column.physical);
-    const parents = keyed.filter(
-      (p) =>
-        keyFamily(p.key.physical) === family && !(p.name === table && p.key.name === column.name),
-    );
-    const byName = parents
+    const others = keyed.filter((p) => !(p.name === table && p.key.name === column.name));
+    const byName = others
       .map((p) => ({ p, score: nameMatch(column.name, p, p.profile.source) }))
       .filter((m) => m.score > 0)
       .sort((a, b) => b.score - a.score || b.p.key.name.length - a.p.key.name.length);
-    if (byName.length > 0) {
-      out.push({ column: column.name, references: byName[0].p.name });
+    const named = byName.find((m) => keysCompatible(child(column), keyOf(m.p)));
+    if (named !== undefined) {
+      out.push({ column: column.name, references: named.p.name });
       continue;
     }
+    // Named after a table whose key cannot match: never linked by values to another table.
+    if (byName.length > 0) continue;
+    const family = keyFamily(column.physical);
+    const parents = others.filter(
+      (p) => keyFamily(p.key.physical) === family && p.profile.rows > 0,
+    );
     const hits: KeyedTable[] = [];
     for (const parent of parents) {
       if (await contained(connector, profile, column, parent)) hits.push(parent);
@@ -184,12 +239,44 @@ function isTextTime(column: ColumnProfile): boolean {
   return column.physical === 'string' && parsed > 0 && parsed >= TIME_PARSE_MIN * column.nonNull;
 }
 
-function inferTimeColumns(profile: TableProfile): { time: string | null; end: string | null } {
+/** Names of an integer column that may hold Unix times: `ts`, `created_at`, `eventTime`. */
+const EPOCH_NAME =
+  /^(ts|time|timestamp|epoch|created|unix_?time)$|[_ ](at|time|ts|timestamp|epoch)$/i;
+const EPOCH_CAMEL = /[a-z0-9](At|Time|Ts|Timestamp|Epoch)$/;
+
+/**
+ * The unit of an integer column named like a creation time whose values `min`..`max` are Unix
+ * times from 1980 to 2100 in that unit (see the file comment), or null.
+ */
+export function epochColumnUnit(
+  name: string,
+  physical: PhysicalType,
+  min: bigint | null,
+  max: bigint | null,
+): EpochUnit | null {
+  if (physical !== 'int' && physical !== 'bigint') return null;
+  if (!(EPOCH_NAME.test(name) || EPOCH_CAMEL.test(name)) || NOT_CREATION.test(name)) return null;
+  return epochUnit(min, max);
+}
+
+const epochColumn = (c: ColumnProfile) => epochColumnUnit(c.name, c.physical, c.min, c.max);
+
+interface InferredTimes {
+  time: string | null;
+  end: string | null;
+  unit: EpochUnit | null;
+}
+
+function inferTimeColumns(profile: TableProfile): InferredTimes {
   const times = profile.columns.filter((c) => isTime(c.physical) || isTextTime(c));
   const creation = times.filter((c) => !NOT_CREATION.test(c.name));
   const time = (creation.find((c) => CREATION.test(c.name)) ?? creation[0])?.name ?? null;
   const end = times.find((c) => END.test(c.name) && c.name !== time)?.name ?? null;
-  return { time, end };
+  if (time !== null || profile.rows === 0) return { time, end, unit: null };
+  const epoch = profile.columns.find((c) => epochColumn(c) !== null);
+  return epoch === undefined
+    ? { time, end, unit: null }
+    : { time: epoch.name, end, unit: epochColumn(epoch) };
 }
 
 /** The semantic type of a column that is not a key or time column of its table. */
@@ -280,10 +367,15 @@ export async function inferGraph(
     for (const fk of foreignKeys) {
       requireColumn(profile, name, fk.column, where);
       if (!profiles.has(fk.references)) {
+        const tables = [...profiles.keys()];
+        const suggestions = closeTables(fk.references, tables);
         raise('DATA_FK_MISSING_TABLE', {
           table: name,
           column: fk.column,
           references: fk.references,
+          suggestion: didYouMean(suggestions),
+          suggestions,
+          available: tables,
         });
       }
     }
@@ -304,6 +396,13 @@ function buildTable(
   const derivedTime = entry?.derivedTime ?? undefined;
   const timeColumn = entry?.timeColumn !== undefined ? entry.timeColumn : inferred.time;
   const endTimeColumn = entry?.endTimeColumn !== undefined ? entry.endTimeColumn : inferred.end;
+  // An inferred unit goes with the inferred time column only, read from the data.
+  const timeUnit =
+    entry?.timeUnit !== undefined
+      ? entry.timeUnit
+      : timeColumn === inferred.time && derivedTime === undefined
+        ? inferred.unit
+        : null;
   if (timeColumn !== null && derivedTime === undefined)
     requireColumn(profile, name, timeColumn, where);
   if (endTimeColumn !== null) requireColumn(profile, name, endTimeColumn, where);
@@ -317,6 +416,14 @@ function buildTable(
     raise('DATA_GRAPH_FILE_INVALID', {
       path: where,
       reason: `table ${name}: derivedTime.foreignKey ${derivedTime.foreignKey} is not one of its foreign keys`,
+    });
+  }
+  if (timeUnit !== null && (timeColumn === null || derivedTime !== undefined)) {
+    raise('DATA_GRAPH_FILE_INVALID', {
+      path: where,
+      reason:
+        `table ${name}: "timeUnit" is the unit of an integer timeColumn read from the data; ` +
+        `remove it, or set timeColumn to such a column${derivedTime === undefined ? '' : ' and remove derivedTime'}`,
     });
   }
 
@@ -373,6 +480,7 @@ function buildTable(
     columns,
     rowCount: profile.rows,
   };
+  if (timeUnit !== null) table.timeUnit = timeUnit;
   if (entry?.source !== undefined) table.source = entry.source;
   if (derivedTime !== undefined) table.derivedTime = derivedTime;
   return table;

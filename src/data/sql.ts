@@ -2,6 +2,7 @@
 // The few dialect-aware SQL pieces the data engine writes. Identifiers are always quoted (an
 // embedded quote is doubled), values are bound as parameters; nothing a user typed is spliced.
 import type { SqlDialect } from './connector.js';
+import type { EpochUnit } from './graph-def.js';
 
 /** Returns `name` as a quoted identifier, safe whatever characters it holds. */
 export function quoteIdent(name: string): string {
@@ -44,4 +45,32 @@ export function addSeconds(dialect: SqlDialect, expr: string, seconds: number): 
   return dialect === 'duckdb'
     ? `(${expr} + INTERVAL (${seconds}) SECOND)`
     : `DATEADD(second, ${seconds}, ${expr})`;
+}
+
+/** Microseconds per unit of an integer epoch time (nanoseconds divide instead). */
+const MICROS_PER: Record<Exclude<EpochUnit, 'ns'>, number> = { s: 1_000_000, ms: 1_000, us: 1 };
+
+/**
+ * A timestamp without time zone from an integer expression counting `unit`s since the Unix
+ * epoch, exact to the microsecond (the engine's timestamp precision). Nanoseconds are rounded
+ * up to the next microsecond, never down: a row is never visible before the instant it holds.
+ */
+export function epochToTimestamp(dialect: SqlDialect, expr: string, unit: EpochUnit): string {
+  const value = `CAST(${expr} AS BIGINT)`;
+  let micros: string;
+  if (unit === 'ns') {
+    // DuckDB's // and % truncate toward zero, so only a positive remainder needs the extra one.
+    micros =
+      dialect === 'duckdb'
+        ? `(${value} // 1000 + CASE WHEN ${value} % 1000 > 0 THEN 1 ELSE 0 END)`
+        : `CEIL(${value} / 1000)`;
+  } else {
+    micros = unit === 'us' ? value : `(${value} * ${MICROS_PER[unit]})`;
+  }
+  return dialect === 'duckdb' ? `make_timestamp(${micros})` : `TO_TIMESTAMP_NTZ(${micros}, 6)`;
+}
+
+/** A key expression as text, to join keys of two types (only where one side has no rows). */
+export function keyAsText(dialect: SqlDialect, expr: string): string {
+  return dialect === 'duckdb' ? `CAST(${expr} AS VARCHAR)` : `TO_VARCHAR(${expr})`;
 }

@@ -18,10 +18,17 @@ import {
   type Data,
 } from 'apache-arrow';
 import type { Connector, ResultColumn } from './connector.js';
-import { findTable, type ColumnDef, type GraphDef, type TableDef } from './graph-def.js';
+import {
+  findColumn,
+  findTable,
+  type ColumnDef,
+  type GraphDef,
+  type TableDef,
+} from './graph-def.js';
 import { FeatureEncoder, toBitmap } from './encode.js';
+import { keyFamily } from './infer.js';
 import { TIME, sourceOf, tableRelation } from './relation.js';
-import { quoteIdent, toTimestamp } from './sql.js';
+import { keyAsText, quoteIdent, toTimestamp } from './sql.js';
 import type { StageFeature, StageNodeTable } from './stage.js';
 import { PrequelError, prequelError, raise } from '../errors/index.js';
 
@@ -246,10 +253,15 @@ export async function writeEdgeFile(
   const temporal = table.timeColumn !== null;
   const fk = quoteIdent(column);
   const pk = quoteIdent(parent.primaryKey!);
+  // Keys of two types (validation allows it only where one table is empty) join as text.
+  const physical = (t: TableDef, c: string) => findColumn(t, c)?.physical ?? 'other';
+  const same =
+    keyFamily(physical(table, column)) === keyFamily(physical(parent, parent.primaryKey!));
+  const key = (e: string) => (same ? e : keyAsText(dialect, e));
   const sql =
-    `WITH c AS (SELECT row_number() OVER (ORDER BY ${nodeOrder(table)}) - 1 AS s, r.${fk} AS fk` +
+    `WITH c AS (SELECT row_number() OVER (ORDER BY ${nodeOrder(table)}) - 1 AS s, ${key(`r.${fk}`)} AS fk` +
     `${temporal ? `, r.${quoteIdent(TIME)} AS t` : ''} FROM ${tableRelation(graph, table, dialect)} r), ` +
-    `p AS (SELECT row_number() OVER (ORDER BY r.${pk}) - 1 AS d, r.${pk} AS k FROM ${quoteIdent(sourceOf(parent))} r) ` +
+    `p AS (SELECT row_number() OVER (ORDER BY r.${pk}) - 1 AS d, ${key(`r.${pk}`)} AS k FROM ${quoteIdent(sourceOf(parent))} r) ` +
     `SELECT CAST(c.s AS INTEGER) AS src, CAST(p.d AS INTEGER) AS dst${temporal ? ', c.t AS "time"' : ''} ` +
     `FROM c JOIN p ON c.fk = p.k ORDER BY c.s`;
   const fields: Field[] = [

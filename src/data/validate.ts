@@ -3,14 +3,19 @@
 // Errors (registry codes) stop materialisation; warnings are counted and the data is kept:
 // a dangling foreign key becomes a missing link, a row without a time never becomes visible,
 // a text timestamp that does not parse is missing. What the connector guessed while reading a
-// table's file (a CSV delimiter or NULL marker) comes first, as warnings.
+// table's file (a CSV delimiter or NULL marker) comes first, as warnings; the option that makes
+// a guess explicit, the same for many files, rides in `details.hint` for hosts to print once.
+// The checks of each table's rows (times, numbers in text, float32 range) are validate-rows.ts.
 import type { Connector, SqlValue } from './connector.js';
 import { findTable, type GraphDef, type TableDef } from './graph-def.js';
-import { keyFamily } from './infer.js';
-import { TIME, TIME_TYPES, sourceOf, tableRelation } from './relation.js';
-import { quoteIdent, toTimestamp } from './sql.js';
+import { closeTables, keyFamily, keysCompatible } from './infer.js';
+import { isTimeType, sourceOf, timeTypeExpected } from './relation.js';
+import { keyAsText, quoteIdent } from './sql.js';
 import { cellValue } from './column-builder.js';
-import { formatValue, raise } from '../errors/index.js';
+import { checkRows, num } from './validate-rows.js';
+import { formatValue, prequelError, raise } from '../errors/index.js';
+import { didYouMean } from '../text/nearest.js';
+import { plural } from '../text/plural.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -46,11 +51,7 @@ export interface ValidationReport {
   warnings: number;
 }
 
-/** Float32 holds every integer up to 2^24 exactly; numerical features are stored as float32. */
-export const FLOAT32_EXACT = 2 ** 24;
-
-/** The largest finite float32; a numerical value beyond it is stored as infinity. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
+export { FLOAT32_EXACT, FLOAT32_MAX, NUMBER_PARSE_MIN } from './validate-rows.js';
 
 /** Name of the forward edge type of a foreign key, as the store names it (src__relation__dst). */
 export function edgeTypeName(table: string, column: string, references: string): string {
@@ -60,10 +61,6 @@ export function edgeTypeName(table: string, column: string, references: string):
 /** Name of the reverse edge type of a foreign key (parent -> child). */
 export function reverseEdgeTypeName(table: string, column: string, references: string): string {
   return `${references}__rev_f2p_${column}__${table}`;
-}
-
-function num(value: unknown): number {
-  return value === null || value === undefined ? 0 : Number(value);
 }
 
 /** Checks `graph` against the data behind `connector` and returns the report. */
@@ -80,11 +77,12 @@ export async function validateGraph(
   const notes = connector.sourceNotes?.() ?? [];
   for (const table of graph.tables) {
     for (const note of notes.filter((n) => n.table === sourceOf(table))) {
-      const { code, column, count, message, details } = note;
+      const { code, column, count, message, hint } = note;
       const at = {
         ...(column === undefined ? {} : { column }),
         ...(count === undefined ? {} : { count }),
       };
+      const details = hint === undefined ? note.details : { ...note.details, hint };
       add({ severity: 'warning', code, table: table.name, ...at, message, details });
     }
   }
@@ -129,17 +127,17 @@ export async function validateGraph(
       timeColumn !== undefined &&
       timeColumn !== null &&
       derivedTime === null &&
-      !TIME_TYPES.includes(timeColumn.physical)
+      !isTimeType(timeColumn.physical, table.timeUnit)
     ) {
-      const details = { table: table.name, column: timeColumn.name, type: timeColumn.engineType };
+      const expected = timeTypeExpected(table.name, timeColumn.physical, table.timeUnit);
+      const type = timeColumn.engineType;
+      const details = { table: table.name, column: timeColumn.name, type, expected };
       add({
         severity: 'error',
         code: 'DATA_TIME_INVALID',
         table: table.name,
         column: timeColumn.name,
-        message:
-          `the time column has type ${timeColumn.engineType}; expected a date, a timestamp or ` +
-          'text holding timestamps (set timeColumn to such a column, or to null)',
+        message: `the time column has type ${type}; ${expected}`,
         details,
       });
       broken.add(table.name);
@@ -174,7 +172,7 @@ export async function validateGraph(
   return { issues, edges, errors, warnings };
 }
 
-type Add = (
+export type Add = (
   issue: Omit<ValidationIssue, 'details'> & { details?: Record<string, unknown> },
 ) => void;
 
@@ -198,7 +196,7 @@ async function checkPrimaryKey(
       table: table.name,
       column: pk,
       count: nullCount,
-      message: `${nullCount} NULL keys`,
+      message: plural(nullCount, 'NULL key'),
       details,
     });
     broken.add(table.name);
@@ -245,32 +243,50 @@ async function checkForeignKey(
   add: Add,
   broken: Set<string>,
 ): Promise<EdgeStats | null> {
-  const fail = (code: string, details: Record<string, unknown>) => {
+  const fail = (code: string, more: Record<string, unknown>) => {
+    const details = { table: table.name, column, references, ...more };
     add({
       severity: 'error',
       code,
       table: table.name,
       column,
-      message: code,
-      details: { table: table.name, column, references, ...details },
+      message: prequelError(code, details).message,
+      details,
     });
     broken.add(table.name);
     return null;
   };
   const parent = findTable(graph, references);
-  if (parent === undefined) return fail('DATA_FK_MISSING_TABLE', {});
+  if (parent === undefined) {
+    const available = graph.tables.map((t) => t.name);
+    const suggestions = closeTables(references, available);
+    return fail('DATA_FK_MISSING_TABLE', {
+      suggestion: didYouMean(suggestions),
+      suggestions,
+      available,
+    });
+  }
   if (parent.primaryKey === null) return fail('DATA_FK_NO_PRIMARY_KEY', {});
   if (broken.has(parent.name)) return null;
   const childType = table.columns.find((c) => c.name === column)?.physical ?? 'other';
   const parentType = parent.columns.find((c) => c.name === parent.primaryKey)?.physical ?? 'other';
-  if (keyFamily(childType) !== keyFamily(parentType) || keyFamily(childType) === 'other') {
+  const sameFamily = keyFamily(childType) === keyFamily(parentType);
+  // Keys of two families join only where one side is an empty table (see infer.ts): as text.
+  const empty = async (t: TableDef) =>
+    !sameFamily && (await connector.countRows(sourceOf(t))) === 0n;
+  const compatible = keysCompatible(
+    { physical: childType, empty: await empty(table) },
+    { physical: parentType, empty: await empty(parent) },
+  );
+  if (!compatible) {
     return fail('DATA_FK_TYPE_MISMATCH', { key: parent.primaryKey, childType, parentType });
   }
+  const text = (e: string) => (sameFamily ? e : keyAsText(connector.dialect, e));
   const c = quoteIdent(column);
   const k = quoteIdent(parent.primaryKey);
   const result = await connector.queryAll(
     `SELECT count(*) - count(c.${c}) AS nulls, count(c.${c}) AS keyed, count(p.k) AS edges ` +
-      `FROM ${quoteIdent(sourceOf(table))} c LEFT JOIN (SELECT DISTINCT ${k} AS k FROM ${quoteIdent(sourceOf(parent))}) p ON c.${c} = p.k`,
+      `FROM ${quoteIdent(sourceOf(table))} c LEFT JOIN (SELECT DISTINCT ${text(k)} AS k FROM ${quoteIdent(sourceOf(parent))}) p ON ${text(`c.${c}`)} = p.k`,
   );
   const [nulls, keyed, linked] = [0, 1, 2].map((i) => num(cellValue(result.columns[i], 0)));
   const stats: EdgeStats = {
@@ -290,7 +306,10 @@ async function checkForeignKey(
       table: table.name,
       column,
       count: keyed,
-      message: `all ${keyed} keys match no row of ${references}; the edge type has no edges`,
+      message:
+        keyed === 1
+          ? `the one key matches no row of ${references}; the edge type has no edges`
+          : `all ${keyed} keys match no row of ${references}; the edge type has no edges`,
       details,
     });
   } else if (stats.dangling > 0) {
@@ -300,7 +319,9 @@ async function checkForeignKey(
       table: table.name,
       column,
       count: stats.dangling,
-      message: `${stats.dangling} keys match no row of ${references} (kept as missing links)`,
+      message:
+        `${plural(stats.dangling, 'key')} ${stats.dangling === 1 ? 'matches' : 'match'} no row ` +
+        `of ${references} (kept as missing links)`,
       details,
     });
   }
@@ -311,133 +332,11 @@ async function checkForeignKey(
       table: table.name,
       column,
       count: nulls,
-      message: `${nulls} rows have a NULL key`,
+      message: `${plural(nulls, 'row')} ${nulls === 1 ? 'has' : 'have'} a NULL key`,
       details,
     });
   }
   return stats;
-}
-
-async function checkRows(
-  connector: Connector,
-  graph: GraphDef,
-  table: TableDef,
-  add: Add,
-  broken: Set<string>,
-) {
-  const parts = ['count(*) AS n'];
-  const fromString =
-    table.derivedTime === undefined &&
-    table.timeColumn !== null &&
-    table.columns.find((c) => c.name === table.timeColumn)?.physical === 'string';
-  if (table.timeColumn !== null) {
-    parts.push(`count(${quoteIdent(TIME)}) AS timed`);
-    parts.push(
-      fromString
-        ? `count(${quoteIdent(table.timeColumn)}) AS given`
-        : `count(${quoteIdent(TIME)}) AS given`,
-    );
-  }
-  const wide = table.columns.filter(
-    (c) => c.stype === 'numerical' && ['int', 'bigint', 'decimal', 'float'].includes(c.physical),
-  );
-  wide.forEach((c, i) => parts.push(`max(abs(CAST(${quoteIdent(c.name)} AS DOUBLE))) AS w${i}`));
-  // Text columns read as timestamps (other than the time column, counted above).
-  const textTimes = table.columns.filter(
-    (c) => c.stype === 'timestamp' && c.physical === 'string' && c.name !== table.timeColumn,
-  );
-  textTimes.forEach((c, i) => {
-    const v = quoteIdent(c.name);
-    parts.push(`count(${v}) - count(${toTimestamp(connector.dialect, v, true)}) AS u${i}`);
-  });
-  let result;
-  try {
-    result = await connector.queryAll(
-      `SELECT ${parts.join(', ')} FROM ${tableRelation(graph, table, connector.dialect)} r`,
-    );
-  } catch (err) {
-    broken.add(table.name);
-    throw err;
-  }
-  const cell = (name: string) =>
-    num(
-      cellValue(
-        result.columns.find((c) => c.name === name)!,
-        0,
-      ),
-    );
-  const rows = cell('n');
-  if (rows === 0)
-    add({
-      severity: 'warning',
-      code: 'TABLE_EMPTY',
-      table: table.name,
-      count: 0,
-      message: 'the table has no rows',
-    });
-  if (table.timeColumn !== null) {
-    const column = table.timeColumn;
-    const nulls = rows - cell('given');
-    const unparseable = cell('given') - cell('timed');
-    if (nulls > 0) {
-      add({
-        severity: 'warning',
-        code: 'TIME_NULL',
-        table: table.name,
-        column,
-        count: nulls,
-        message: `${nulls} rows have no time; they never become visible`,
-      });
-    }
-    if (unparseable > 0) {
-      const example = await unparseableExample(connector, table, column);
-      add({
-        severity: 'warning',
-        code: 'TIME_UNPARSEABLE',
-        table: table.name,
-        column,
-        count: unparseable,
-        message: `${unparseable} times do not parse${example.text}; those rows never become visible`,
-        details: { table: table.name, column, count: unparseable, ...example.details },
-      });
-    }
-  }
-  for (const [i, c] of textTimes.entries()) {
-    const unparseable = cell(`u${i}`);
-    if (unparseable === 0) continue;
-    const example = await unparseableExample(connector, table, c.name);
-    add({
-      severity: 'warning',
-      code: 'TIMESTAMP_UNPARSEABLE',
-      table: table.name,
-      column: c.name,
-      count: unparseable,
-      message: `${unparseable} values do not parse as timestamps${example.text}; they read as missing`,
-      details: { table: table.name, column: c.name, count: unparseable, ...example.details },
-    });
-  }
-  wide.forEach((c, i) => {
-    const max = cell(`w${i}`);
-    if (max > FLOAT32_MAX) {
-      add({
-        severity: 'warning',
-        code: 'FLOAT_OVERFLOW',
-        table: table.name,
-        column: c.name,
-        message: `numerical values up to ${max} exceed float32 (largest ${FLOAT32_MAX}) and are stored as infinity`,
-        details: { max, limit: FLOAT32_MAX },
-      });
-    } else if (c.physical !== 'float' && max > FLOAT32_EXACT) {
-      add({
-        severity: 'warning',
-        code: 'FLOAT_PRECISION',
-        table: table.name,
-        column: c.name,
-        message: `numerical values up to ${max} are rounded when stored as float32 (exact up to 2^24)`,
-        details: { max },
-      });
-    }
-  });
 }
 
 /**
@@ -462,32 +361,15 @@ async function duplicateRows(
   return Array.from({ length: result.rows }, (_, i) => num(cellValue(result.columns[0], i)));
 }
 
-/**
- * The first non-NULL value of the text column `column` of `table`'s source that does not parse
- * as a timestamp, with its 1-based row in source order (DuckDB only; in a CSV file with a header
- * and no field spanning lines, the row's line is one more), as message text and details.
- */
-async function unparseableExample(connector: Connector, table: TableDef, column: string) {
-  const duckdb = connector.dialect === 'duckdb';
-  const rowNumber = duckdb ? ', row_number() OVER () AS rn' : '';
-  const from = `SELECT ${quoteIdent(column)} AS v${rowNumber} FROM ${quoteIdent(sourceOf(table))}`;
-  const result = await connector.queryAll(
-    `SELECT v${duckdb ? ', rn' : ''} FROM (${from}) x ` +
-      `WHERE v IS NOT NULL AND ${toTimestamp(connector.dialect, 'v', true)} IS NULL LIMIT 1`,
-  );
-  if (result.rows === 0) return { text: '', details: {} };
-  const value = String(cellValue(result.columns[0], 0));
-  const row = duckdb ? num(cellValue(result.columns[1], 0)) : null;
-  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  return {
-    text: row === null ? ` (e.g. ${shown})` : ` (e.g. ${shown} in row ${row})`,
-    details: row === null ? { example: value } : { example: value, row },
-  };
-}
-
 /** Raises the first error of `report` with its own code (the report rides along in details). */
 export function throwOnErrors(report: ValidationReport): void {
   const first = report.issues.find((i) => i.severity === 'error');
   if (first === undefined) return;
   raise(first.code, { ...first.details, errors: report.errors, report });
+}
+
+/** The distinct hints of `report`'s issues (`details.hint`), for a host to print once each. */
+export function reportHints(report: ValidationReport): string[] {
+  const hints = report.issues.map((i) => i.details.hint);
+  return [...new Set(hints.filter((h): h is string => typeof h === 'string'))];
 }

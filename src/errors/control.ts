@@ -57,13 +57,13 @@ export const controlErrors = defineErrors({
     message: 'secret {field} could not be resolved from {reference}: {reason}',
   },
   CONTROL_SOURCE_EXISTS: { status: 409, message: 'a data source named {name} already exists' },
-  CONTROL_SOURCE_NOT_FOUND: { status: 404, message: 'no data source {source}' },
+  CONTROL_SOURCE_NOT_FOUND: { status: 404, message: 'no data source {source}; {hint}' },
   CONTROL_GRAPH_NOT_FOUND: {
     status: 404,
     message: 'data source {source} has no graph definition {version}',
   },
   CONTROL_JOB_NOT_FOUND: { status: 404, message: 'no job {id}' },
-  CONTROL_MODEL_NOT_FOUND: { status: 404, message: 'no model {id}' },
+  CONTROL_MODEL_NOT_FOUND: { status: 404, message: 'no model {id}; {hint}' },
   CONTROL_MODEL_REPORT_MISSING: {
     status: 404,
     message: 'model {id} has no HTML report (it was recorded without training)',
@@ -166,6 +166,12 @@ export const controlErrors = defineErrors({
     message: 'the trainer cannot learn a {task} task yet; {hint}',
   },
   CONTROL_JOB_CANCELLED: { status: 409, message: 'the job was cancelled' },
+  CONTROL_CONSTANT_LABEL: {
+    status: 422,
+    message:
+      'the label is {value} for all {count} examples of every split: the target {target} does ' +
+      'not vary, so there is nothing to learn or evaluate; {hint}',
+  },
   CONTROL_NO_EXAMPLES: {
     status: 422,
     message: 'the {split} split of the query has no examples; {hint}',

@@ -15,6 +15,12 @@ export const dataErrors = defineErrors({
     status: 400,
     message: 'malformed CSV row in {file} at line {line}: {reason}',
   },
+  DATA_CSV_DELIMITER_MISMATCH: {
+    status: 400,
+    message:
+      'the file {file}, read with the delimiter {delimiter} you gave, has one column: its header ' +
+      'line is {header}; it is {likely}-delimited ({columns} columns): read it with {option}',
+  },
   DATA_CSV_ENCODING: {
     status: 400,
     message: 'the file {file} is not valid {encoding} text: line {line} holds {found}; {hint}',
@@ -57,10 +63,17 @@ export const dataErrors = defineErrors({
     status: 400,
     message: 'the graph file {path} is not valid: {reason}',
   },
+  DATA_GRAPH_FILE_UNKNOWN_PROPERTY: {
+    status: 400,
+    message:
+      'the graph file {path} is not valid: {place} has an unknown property "{property}"' +
+      '{suggestion}; the properties there are {properties}',
+  },
   DATA_FK_MISSING_TABLE: {
     status: 400,
     message:
-      'the foreign key {table}.{column} references the table {references}, which does not exist',
+      'the foreign key {table}.{column} references the table {references}, which does not ' +
+      'exist{suggestion}; the graph has the tables {available}',
   },
   DATA_FK_NO_PRIMARY_KEY: {
     status: 400,
@@ -81,18 +94,15 @@ export const dataErrors = defineErrors({
   },
   DATA_PK_NULL: {
     status: 400,
-    message: 'the primary key {table}.{column} is NULL in {count} rows',
+    message: 'the primary key {table}.{column} is NULL in {count} {count|row|rows}',
   },
   DATA_TIME_INVALID: {
     status: 400,
-    message:
-      'the time column {table}.{column} has type {type}; expected a date, a timestamp or text ' +
-      'holding timestamps: set timeColumn of {table} in the graph file to such a column, or to ' +
-      'null for a static table',
+    message: 'the time column {table}.{column} has type {type}; {expected}',
   },
   DATA_VALIDATION_FAILED: {
     status: 400,
-    message: 'the graph has {count} validation errors; first: {first}',
+    message: 'the graph has {count} validation {count|error|errors}; first: {first}',
   },
   DATA_STAGE_INVALID: {
     status: 500,

@@ -192,6 +192,12 @@ export const pqlErrors = defineErrors({
     status: 400,
     message: '{text} at line {line}, column {column} is not allowed here; expected {expected}',
   },
+  PQL_TASK_UNSUPPORTED: {
+    status: 400,
+    message:
+      'the target {text} at line {line}, column {column} makes a task the trainer cannot learn ' +
+      'yet; expected {expected}',
+  },
   PQL_PLAN_OPTION: {
     status: 400,
     message: 'plan option {option} is {received}; expected {expected}',

@@ -24,7 +24,7 @@ import type { Backend } from '../gnn/backend.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
 import { entityIndex, keyAt } from '../train/labels.js';
 import { loadModel } from '../train/model-file.js';
-import type { TrainedModel } from '../train/trainer.js';
+import type { TaskKind, TrainedModel } from '../train/trainer.js';
 import type { ArtifactRef } from '../workspace/artifacts.js';
 import {
   checkCancelled,
@@ -36,6 +36,12 @@ import {
 } from './train.js';
 import { openSource } from './source.js';
 import { plural } from '../text/plural.js';
+import {
+  anchorWarnings,
+  emptyPredictionWarning,
+  firstTrainingAnchor,
+  type AnchorBounds,
+} from './anchor-checks.js';
 
 export interface PredictInput {
   model: ModelRecord;
@@ -55,6 +61,8 @@ export interface PredictOutput {
   anchorTime: string;
   rowCount: number;
   files: PredictionFile[];
+  /** What the user should know about the anchor or an empty result (see anchor-checks.ts). */
+  warnings: string[];
   /** Snowflake sources: the table holding the predictions in the warehouse. */
   table?: { name: string; rows: number };
 }
@@ -64,11 +72,12 @@ export function warehouseTableName(modelId: string): string {
   return `PREQUEL_PREDICTIONS_${modelId}`;
 }
 
-/** One entity's prediction: its key, and the model's output. */
+/** One entity's prediction as the model gives it: its key, and the model's output. */
 export interface PredictionRow {
   id: string;
   /**
-   * Binary: probability of the positive class; regression: the predicted value; multiclass: the
+   * Binary: the probability that the query's target condition holds for the entity (the
+   * `probability` column of the files); regression: the predicted value; multiclass: the
    * probability of `label`; ranking and multilabel: the score of the first of `ranked`.
    */
   score: number;
@@ -76,6 +85,44 @@ export interface PredictionRow {
   label?: string;
   /** Ranking (rows of the ranked table, by key) and multilabel (labels): the top k, best first. */
   ranked?: { item: string; score: number }[];
+}
+
+/**
+ * One entity's prediction as the library and the REST API answer it, named as the columns of
+ * the batch files (see predictionTable), so a value reads the same in both. Values agree with
+ * the files' to about 1e-7, not always to the last digit: the network computes in float32, and
+ * the BLAS kernels sum in an order that depends on how many entities share a batch.
+ */
+export interface EntityPrediction {
+  id: string;
+  /**
+   * Binary: the probability (0 to 1) that the query's target condition is true for the entity
+   * in its label window after the anchor time. Multiclass: the probability of `class`.
+   */
+  probability?: number;
+  /** Regression: the predicted value of the target. */
+  prediction?: number;
+  /** Multiclass: the most probable class. */
+  class?: string;
+  /**
+   * Ranking (keys of the ranked table) and multilabel (labels): the top k with their scores
+   * (higher ranks first), as the `rank`, item and `score` columns of the files.
+   */
+  ranked?: { item: string; score: number }[];
+}
+
+/** A prediction row named as the batch files name its columns (see EntityPrediction). */
+export function entityPrediction(row: PredictionRow, task: TaskKind): EntityPrediction {
+  switch (task) {
+    case 'binary':
+      return { id: row.id, probability: row.score };
+    case 'regression':
+      return { id: row.id, prediction: row.score };
+    case 'multiclass':
+      return { id: row.id, class: row.label!, probability: row.score };
+    default:
+      return { id: row.id, ranked: row.ranked ?? [] };
+  }
 }
 
 /** A model bound to a loaded graph: predicts for entity keys at anchor times. */
@@ -90,6 +137,8 @@ export class ModelSession {
     private readonly itemKeys: string[] | null,
     /** The latest timestamp of the target's tables when the session opened. */
     private readonly latest: bigint | null,
+    /** What an anchor is checked against (the data's end when the session opened). */
+    readonly bounds: AnchorBounds,
   ) {}
 
   /** Loads the model file onto the source's current data (materialised, or reused). */
@@ -126,7 +175,20 @@ export class ModelSession {
         timeRange,
         allowPartialWindow: true,
       }).prediction.anchor;
-      const session = new ModelSession(fileMeta, model, index, loaded, backend, itemKeys, latest);
+      const bounds = {
+        firstTrainingAnchor: firstTrainingAnchor(fileMeta.plan),
+        dataEnd: timeRange?.end ?? null,
+      };
+      const session = new ModelSession(
+        fileMeta,
+        model,
+        index,
+        loaded,
+        backend,
+        itemKeys,
+        latest,
+        bounds,
+      );
       // Training may hide rows after a data cutoff (the evaluation protocol); a prediction at an
       // anchor sees everything up to that anchor, which the sampler enforces per seed.
       session.setVisibleUntil(undefined);
@@ -150,6 +212,11 @@ export class ModelSession {
       });
     }
     return this.latest;
+  }
+
+  /** The warnings for predicting at `anchor` (see anchor-checks.ts). */
+  anchorWarnings(anchor: bigint): string[] {
+    return anchorWarnings(anchor, this.bounds);
   }
 
   /** Hides rows later than `t` from every prediction (undefined: only the anchor limits). */
@@ -282,6 +349,12 @@ export async function runPrediction(
               input.ids.name ?? 'the uploaded ids',
             ),
           );
+    const warnings = session.anchorWarnings(anchor);
+    if (ids.length === 0) {
+      const entity = { table: session.meta.entity.table, filter: plan(anchor).entity.filter };
+      warnings.push(emptyPredictionWarning(anchor, entity, session.bounds.dataEnd));
+    }
+    for (const warning of warnings) ctx.log?.('warn', warning);
     ctx.progress?.(0.4, `predicting ${plural(ids.length, 'entity', 'entities')}`);
     const rows: PredictionRow[] = [];
     const batch = 4096;
@@ -303,7 +376,7 @@ export async function runPrediction(
     // Rows of the files: one per entity, or one per entity and rank for top-k answers.
     const table = predictionTable(rows, session.meta, anchorTime, keys);
     const rowCount = table.columns[0]!.length;
-    const out: PredictOutput = { anchorTime, rowCount, files };
+    const out: PredictOutput = { anchorTime, rowCount, files, warnings };
     if (connector instanceof SnowflakeConnector) {
       const name = input.table ?? warehouseTableName(input.model.id);
       ctx.progress?.(0.96, `writing table ${name}`);

@@ -8,6 +8,7 @@ import type { GraphVersion } from '../control/metadata/graphs.js';
 import type { SourceRecord } from '../control/metadata/sources.js';
 import { planToJson } from '../control/pql/explain.js';
 import { compilePlan, readTimeRange, type QueryPlan } from '../control/pql/index.js';
+import { TRAINER_TASK, unsupportedTask } from '../control/pql/trainable.js';
 import { textOf } from '../control/pql/ast.js';
 import { formatTimestamp } from '../control/pql/time.js';
 import type { Connector } from '../data/connector.js';
@@ -21,6 +22,7 @@ import { createCpuBackend } from '../gnn/cpu-backend.js';
 import { WebGpuBackend } from '../gnn/webgpu/backend.js';
 import { renderReport, type ReportInput } from '../report/html.js';
 import { evaluate, horizonMicros, type Evaluation } from '../train/evaluate.js';
+import { DEFAULT_TOP_K, reportedMetricName } from '../train/metric-names.js';
 import { entityIndex, queryLabels, type LabelOptions } from '../train/labels.js';
 import { readExtraColumns, type ExtraColumns } from '../train/extra-columns.js';
 import { saveModel } from '../train/model-file.js';
@@ -32,7 +34,7 @@ import {
   type TrainedModel,
 } from '../train/trainer.js';
 import type { ArtifactRef, ArtifactStore } from '../workspace/artifacts.js';
-import { labelWarnings } from './label-checks.js';
+import { checkLabelsVary, labelWarnings, shapeOf, splitSizeWarnings } from './label-checks.js';
 import { runConfigs, splitOf, type RunConfig, type TrainSettings } from './settings.js';
 import { openSource } from './source.js';
 import { plural } from '../text/plural.js';
@@ -66,7 +68,12 @@ export interface ModelMetrics {
   config: RunConfig;
   /** Validation metric of every configuration tried (the `best` mode's search). */
   search: { config: RunConfig; validation: number | null; seconds: number }[];
+  /** Seconds spent training (every configuration's epochs and their validation). */
+  trainingSeconds: number;
+  /** Seconds of the whole run: data, labels, training, evaluation. */
   seconds: number;
+  /** What the user should know about the plan and the labels (also in the job log). */
+  warnings: string[];
 }
 
 export interface EvaluationJson {
@@ -101,27 +108,16 @@ export interface TrainOutput {
   metrics: ModelMetrics;
 }
 
-/** Maps a plan's task type to the trainer's task, or refuses it with the reason. */
+/**
+ * Maps a plan's task type to the trainer's task, or refuses it with the reason (trainable.ts
+ * says what trains, for plans and explain alike).
+ */
 export function trainerTask(plan: QueryPlan): TaskKind {
-  switch (plan.task.type) {
-    case 'binary_classification':
-      return 'binary';
-    case 'regression':
-      return 'regression';
-    case 'multiclass_classification':
-      return 'multiclass';
-    case 'multilabel_classification':
-      return 'multilabel';
-    case 'link_prediction':
-      return 'ranking';
-    default:
-      return raise('CONTROL_TASK_UNSUPPORTED', {
-        task: plan.task.type,
-        hint:
-          'FORECAST n TIMEFRAMES does not train yet; ask for one window at a time, e.g. ' +
-          'SUM(orders.total, 0, 30, days)',
-      });
+  const unsupported = unsupportedTask(plan.task.type, plan.splits !== null);
+  if (unsupported !== null) {
+    return raise('CONTROL_TASK_UNSUPPORTED', { task: unsupported.task, hint: unsupported.hint });
   }
+  return TRAINER_TASK[plan.task.type]!;
 }
 
 /** The metric (an `evaluate` key) each task stops early on and reports first. */
@@ -135,7 +131,7 @@ export const MAIN_METRIC: Record<TaskKind, string> = {
 
 /** k of the ranking metrics and of the top lists predicted (RANK TOP k; default 10). */
 export function topK(plan: QueryPlan): number {
-  return plan.task.topK ?? 10;
+  return plan.task.topK ?? DEFAULT_TOP_K;
 }
 
 /** Starts the compute backend a job asked for. */
@@ -221,7 +217,8 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
       timeRange,
       split: splitOf(settings),
     });
-    for (const w of plan.warnings) ctx.log?.('warn', `${w.code}: ${w.message}`);
+    const warnings = plan.warnings.map((w) => `${w.code}: ${w.message}`);
+    for (const warning of warnings) ctx.log?.('warn', warning);
     const task = trainerTask(plan);
     ctx.progress?.(0.12, 'computing labels');
     const sets = await labelSets(connector, stage, plan, task);
@@ -230,7 +227,15 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
       `examples: train ${sets.train.labels.length}, validation ${sets.validation.labels.length}, ` +
         `test ${sets.test.labels.length}`,
     );
-    for (const warning of labelWarnings(task, sets)) ctx.log?.('warn', warning);
+    checkLabelsVary(task, sets, plan.target.text);
+    const sizes = {
+      train: sets.train.labels.length,
+      validation: sets.validation.labels.length,
+      test: sets.test.labels.length,
+    };
+    const labelChecks = [...labelWarnings(task, sets), ...splitSizeWarnings(sizes, shapeOf(plan))];
+    for (const warning of labelChecks) ctx.log?.('warn', warning);
+    warnings.push(...labelChecks);
     checkCancelled(ctx);
     backend = await startBackend(settings);
     pool = await openSamplerPool(prepared.stage, settings);
@@ -299,7 +304,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
       const planJson = planToJson(plan);
       const metrics: ModelMetrics = {
         task,
-        metric: task === 'ranking' ? `${MAIN_METRIC[task]}@${k}` : MAIN_METRIC[task],
+        metric: reportedMetricName(task, MAIN_METRIC[task], k),
         validation: evaluationJson(validation),
         test: evaluationJson(test),
         splits: {
@@ -316,7 +321,9 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
         bestEpoch,
         config,
         search,
+        trainingSeconds: search.reduce((sum, run) => sum + run.seconds, 0),
         seconds: (performance.now() - started) / 1000,
+        warnings,
       };
       const meta: ModelFileMeta = {
         query: input.query,
@@ -334,7 +341,7 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
       const checkpoint = await ctx.artifacts.putFile(async (tmp) => {
         await saveModel(tmp, model, { graphHash: input.graph.contentHash, plan: meta, metrics });
       });
-      const html = renderReport(reportInput(input.query, plan, metrics, sets.test, outputs));
+      const html = renderReport(reportInput(input.query, plan, metrics, sets, outputs));
       const report = await ctx.artifacts.put(html);
       ctx.progress?.(1, 'done');
       return { checkpoint, report, plan: planJson, metrics };
@@ -374,10 +381,8 @@ export async function labelSets(
   fixedClasses?: readonly string[],
 ): Promise<LabelSets> {
   if (plan.splits === null) {
-    raise('CONTROL_TASK_UNSUPPORTED', {
-      task: `static ${plan.task.type}`,
-      hint: 'give the target a time window, e.g. COUNT(orders.*, 0, 30, days)',
-    });
+    const unsupported = unsupportedTask(plan.task.type, false)!;
+    raise('CONTROL_TASK_UNSUPPORTED', { task: unsupported.task, hint: unsupported.hint });
   }
   const index = await entityIndex(stage, plan.entity.table);
   const s = plan.splits;
@@ -408,7 +413,7 @@ export async function labelSets(
 export function evaluationJson(ev: Evaluation): EvaluationJson {
   const notes: string[] = [];
   // Ranking metrics are named with their cut-off, as users read them: map@10, ndcg@10.
-  const name = (metric: string) => (ev.task === 'ranking' ? `${metric}@${ev.k ?? 10}` : metric);
+  const name = (metric: string) => reportedMetricName(ev.task, metric, ev.k ?? DEFAULT_TOP_K);
   const flat = (m: Evaluation['model'], who: string) =>
     Object.fromEntries(
       Object.entries(m).map(([k, v]) => {
@@ -501,14 +506,15 @@ function reportInput(
   query: string,
   plan: QueryPlan,
   m: ModelMetrics,
-  test: LabelSet,
+  sets: LabelSets,
   outputs: ReportInput['outputs'],
 ): ReportInput {
   const s = plan.splits!;
-  const split = (name: string, step: typeof s.train, examples: number) => ({
+  const split = (name: 'train' | 'validation' | 'test') => ({
     name,
-    anchors: step.count,
-    examples,
+    anchors: s[name].count,
+    examples: m.splits[name],
+    labelSummary: labelSummary(m.task, sets[name].labels),
   });
   const range = (step: typeof s.train) =>
     step.first === null || step.last === null
@@ -534,11 +540,7 @@ function reportInput(
     },
     sql: s.test.sql.sql,
     config: { ...m.config, fanouts: m.config.fanouts.join(', ') },
-    splits: [
-      split('train', s.train, m.splits.train),
-      split('validation', s.validation, m.splits.validation),
-      { ...split('test', s.test, m.splits.test), labelSummary: labelSummary(m.task, test.labels) },
-    ],
+    splits: [split('train'), split('validation'), split('test')],
     metrics: (['validation', 'test'] as const).map((name) => ({
       split: name,
       model: m[name].model,
@@ -546,6 +548,8 @@ function reportInput(
       notes: m[name].notes,
     })),
     validationMetric: m.metric,
+    seconds: { training: m.trainingSeconds, total: m.seconds },
+    warnings: m.warnings,
     history: m.history.map((h) => ({
       epoch: h.epoch,
       trainLoss: h.loss,

@@ -17,6 +17,8 @@ export interface ChartOptions {
   /** Fixed axis ranges; derived from the data when absent. */
   xRange?: [number, number];
   yRange?: [number, number];
+  /** Ticks on whole numbers only (counts such as epochs), at most about six of them. */
+  integerX?: boolean;
   /** Draw points instead of lines (scatter plots). */
   scatter?: boolean;
   /** A dashed reference line, e.g. the diagonal of a ROC plot. */
@@ -80,6 +82,19 @@ function extent(values: number[], fallback: [number, number]): [number, number] 
   return [lo, hi];
 }
 
+/** Five ticks dividing [lo, hi] in four. */
+function evenTicks(lo: number, hi: number): number[] {
+  return [0, 1, 2, 3, 4].map((i) => lo + ((hi - lo) * i) / 4);
+}
+
+/** Whole numbers in [lo, hi], every `step`-th so that there are at most about six. */
+export function integerTicks(lo: number, hi: number): number[] {
+  const step = Math.max(1, Math.ceil((hi - lo) / 6));
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo); v <= hi; v += step) ticks.push(v);
+  return ticks;
+}
+
 /** A line or scatter chart of one or more series, as an SVG element string. */
 export function lineChart(series: Series[], opts: ChartOptions): string {
   const width = opts.width ?? 480;
@@ -109,13 +124,15 @@ export function lineChart(series: Series[], opts: ChartOptions): string {
   // Grid, ticks and axis labels.
   const bottom = MARGIN.top + plotH;
   const right = MARGIN.left + plotW;
-  for (let i = 0; i <= 4; i++) {
-    const xv = x0 + ((x1 - x0) * i) / 4;
-    const yv = y0 + ((y1 - y0) * i) / 4;
+  for (const xv of opts.integerX ? integerTicks(x0, x1) : evenTicks(x0, x1)) {
     parts.push(
       el('line', { x1: sx(xv), y1: MARGIN.top, x2: sx(xv), y2: bottom, stroke: '#eee' }),
-      el('line', { x1: MARGIN.left, y1: sy(yv), x2: right, y2: sy(yv), stroke: '#eee' }),
       text(sx(xv), bottom + 14, tickLabel(xv), 10, { 'text-anchor': 'middle' }),
+    );
+  }
+  for (const yv of evenTicks(y0, y1)) {
+    parts.push(
+      el('line', { x1: MARGIN.left, y1: sy(yv), x2: right, y2: sy(yv), stroke: '#eee' }),
       text(MARGIN.left - 4, sy(yv) + 3, tickLabel(yv), 10, { 'text-anchor': 'end' }),
     );
   }

@@ -52,6 +52,13 @@ export interface ReportInput {
   splits: ReportSplit[];
   metrics: ReportMetrics[];
   validationMetric: string;
+  /**
+   * Seconds of training (every configuration's epochs) and of the whole run (data, labels,
+   * training, evaluation), as the CLI prints them; absent: the epochs' seconds are summed.
+   */
+  seconds?: { training: number; total: number };
+  /** What the user should know about the plan and the labels, shown above everything else. */
+  warnings?: string[];
   history: ReportEpoch[];
   outputs: ReportOutputs;
 }
@@ -160,7 +167,7 @@ function learningCurves(history: ReportEpoch[], metric: string): string {
   };
   // The axis starts at epoch 1 and spans at least one epoch.
   const last = Math.max(2, ...history.map(shownEpoch));
-  const axis = { xLabel: 'epoch', xRange: [1, last] as [number, number] };
+  const axis = { xLabel: 'epoch', xRange: [1, last] as [number, number], integerX: true };
   return (
     lineChart([loss], { title: 'Training loss', ...axis, yLabel: 'loss' }) +
     lineChart([validation], { title: `Validation ${metric}`, ...axis, yLabel: metric })
@@ -279,11 +286,18 @@ table { border-collapse: collapse; margin: 0.5rem 0; }
 td, th { border: 1px solid #ddd; padding: 4px 8px; }
 th { background: #f0f0f0; text-align: left; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
-.note { color: #a15c00; font-size: 0.9rem; } .meta { color: #666; font-size: 0.9rem; }`;
+.note { color: #a15c00; font-size: 0.9rem; } .meta { color: #666; font-size: 0.9rem; }
+.warnings { background: #fff4e0; border: 1px solid #e0a040; padding: 0.5rem 1rem; }
+.warnings ul { margin: 0.25rem 0; padding-left: 1.25rem; }`;
 
 /** The report as one HTML document. */
 export function renderReport(input: ReportInput): string {
-  const totalSeconds = input.history.reduce((s, h) => s + h.seconds, 0);
+  const epochSeconds = input.history.reduce((s, h) => s + h.seconds, 0);
+  const time =
+    input.seconds === undefined
+      ? `${plural(input.history.length, 'epoch')} in ${epochSeconds.toFixed(1)} s`
+      : `${plural(input.history.length, 'epoch')} · training ${input.seconds.training.toFixed(1)} s` +
+        ` · total ${input.seconds.total.toFixed(1)} s (data, labels, training, evaluation)`;
   const planRows = Object.entries(input.plan).map(([k, v]) => [k, v]);
   const configRows = Object.entries(input.config).map(([k, v]) => [k, String(v)]);
   const splitRows = input.splits.map((s) => [
@@ -292,9 +306,13 @@ export function renderReport(input: ReportInput): string {
     String(s.examples),
     s.labelSummary ?? '',
   ]);
-  const meta =
-    `${input.task} task · created ${input.createdAt.toISOString()} · ` +
-    `${plural(input.history.length, 'epoch')} in ${totalSeconds.toFixed(1)} s`;
+  const meta = `${input.task} task · created ${input.createdAt.toISOString()} · ${time}`;
+  const warnings =
+    (input.warnings ?? []).length === 0
+      ? ''
+      : `<div class="warnings"><strong>Warnings</strong><ul>${input
+          .warnings!.map((w) => `<li>${escapeHtml(w)}</li>`)
+          .join('')}</ul></div>`;
   const sql = input.sql
     ? `<details><summary>Generated label SQL</summary><pre>${escapeHtml(input.sql)}</pre></details>`
     : '';
@@ -309,6 +327,7 @@ export function renderReport(input: ReportInput): string {
 <body>
 <h1>${escapeHtml(input.title)}</h1>
 <p class="meta">${escapeHtml(meta)}</p>
+${warnings}
 <h2>Query</h2>
 <pre>${escapeHtml(input.query)}</pre>
 <h2>Plan</h2>

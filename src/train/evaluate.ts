@@ -26,6 +26,7 @@ import {
   type MetricValue,
 } from './metrics.js';
 import type { Duration } from '../control/pql/time.js';
+import type { TaskMetricName } from './metric-names.js';
 import type { LabelLists, LabelSet, TaskKind, TrainedModel } from './model.js';
 import { denseTargets, setOf, setsOf } from './tasks.js';
 
@@ -69,6 +70,9 @@ export interface MetricOptions {
 
 const num = (value: number): MetricValue => ({ value });
 
+/** Exactly the metrics metric-names.ts lists for a task (what `prequel explain` promises). */
+type Named<T extends TaskKind> = Record<TaskMetricName<T>, MetricValue>;
+
 function argmax(probabilities: ArrayLike<number>, n: number, classes: number): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -100,22 +104,22 @@ export function taskMetrics(
         averagePrecision: averagePrecision(labels, predictions),
         accuracy: num(binaryAccuracy(labels, predictions)),
         f1: num(binaryF1(labels, predictions)),
-      };
+      } satisfies Named<'binary'>;
     case 'regression': {
       const r = regressionMetrics(labels, predictions);
-      return { mae: num(r.mae), rmse: num(r.rmse), r2: r.r2 };
+      return { mae: num(r.mae), rmse: num(r.rmse), r2: r.r2 } satisfies Named<'regression'>;
     }
     case 'multiclass': {
       const classes = options.classes ?? predictions.length / Math.max(1, n);
       const m = multiclassMetrics(labels, argmax(predictions, n, classes));
-      return { accuracy: num(m.accuracy), macroF1: num(m.macroF1) };
+      return { accuracy: num(m.accuracy), macroF1: num(m.macroF1) } satisfies Named<'multiclass'>;
     }
     case 'multilabel': {
       const classes = options.classes ?? predictions.length / Math.max(1, n);
       const all = Int32Array.from({ length: n }, (_, i) => i);
       const targets = denseTargets(options.lists!, all, classes);
       const a = multilabelAuprc(targets, predictions, classes);
-      return { auprcMacro: a.macro, auprcMicro: a.micro };
+      return { auprcMacro: a.macro, auprcMicro: a.micro } satisfies Named<'multilabel'>;
     }
     case 'ranking': {
       const k = options.k ?? 10;
@@ -128,7 +132,7 @@ export function taskMetrics(
         precision: num(r.precision),
         recall: num(r.recall),
         ndcg: num(r.ndcg),
-      };
+      } satisfies Named<'ranking'>;
     }
   }
 }

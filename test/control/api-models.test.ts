@@ -6,6 +6,8 @@ import { SHOP_QUERY, writeShop } from '../pipeline/shop.js';
 import { withApi } from './helpers.js';
 
 const MAX_INT64 = '9223372036854775807';
+/** A row count as large as a prediction set could hold (a number: far below 2^53). */
+const ROWS = 123_456_789_012;
 
 /** Records a model and a prediction set the way the trainer's and predictor's jobs will. */
 async function recordModel(prequel: Prequel) {
@@ -20,14 +22,14 @@ async function recordModel(prequel: Prequel) {
   const set = prequel.metadata.predictionSets.create({
     modelId: BigInt(model.id),
     anchorTime: '2024-01-01T00:00:00.000Z',
-    rowCount: BigInt(MAX_INT64),
+    rowCount: ROWS,
     files: [{ format: 'csv', path: csv.path, hash: csv.hash, bytes: csv.bytes }],
   });
   return { model, set };
 }
 
 describe('REST: models, training and predictions', () => {
-  it('lists and gets models and prediction sets, with 64-bit counts as strings', async () => {
+  it('lists and gets models and prediction sets, with row counts as numbers', async () => {
     await withApi(async ({ app, prequel, auth }) => {
       const { model, set } = await recordModel(prequel);
       const list = await app.inject({ method: 'GET', url: '/models', headers: auth });
@@ -53,9 +55,11 @@ describe('REST: models, training and predictions', () => {
         headers: auth,
       });
       expect(sets.json().predictionSets.map((s: { id: string }) => s.id)).toEqual([set.id]);
+      expect(sets.json().predictionSets[0].rowCount).toBe(ROWS);
       const ps = await app.inject({ method: 'GET', url: `/predictions/${set.id}`, headers: auth });
       expect(ps.statusCode).toBe(200);
-      expect(ps.body).toContain(`"rowCount":"${MAX_INT64}"`);
+      expect(ps.body).toContain(`"rowCount":${ROWS},`);
+      expect(set.rowCount).toBe(ROWS);
       const file = await app.inject({
         method: 'GET',
         url: `/predictions/${set.id}/download?format=csv`,
@@ -259,9 +263,11 @@ describe('REST: models, training and predictions', () => {
         anchorTime: '2024-01-01T00:00:00.000Z',
         task: 'ranking',
         predictions: [
-          { id: big, score: 0.75, ranked: [{ item: '9223372036854775807', score: 0.75 }] },
-          { id: '7', score: 0.5, label: 'gold' },
+          { id: big, ranked: [{ item: MAX_INT64, score: 0.75 }] },
+          { id: '7', class: 'gold', probability: 0.5 },
+          { id: '8', prediction: 3.25 },
         ],
+        warnings: ['the anchor time 2024-01-01T00:00:00.000Z is after the end of the data'],
       };
       const spy = vi.spyOn(prequel, 'predictEntities').mockResolvedValue(answer);
       const res = await app.inject({

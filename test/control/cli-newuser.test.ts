@@ -187,7 +187,7 @@ describe('predict --anchor-time', () => {
       EXIT_OK,
     );
     expect(stderr).toMatch(
-      /warning: --anchor-time 1990-01-01T00:00:00\.000Z is before the model's data: its first training anchor is 2023-\d\d-\d\d.* and its data ends at 2024-12-/,
+      /warning: the anchor time 1990-01-01T00:00:00\.000Z is before the model's data: its first training anchor is 2023-\d\d-\d\d.* and the data ends at 2024-12-/,
     );
     expect(await run('predict', '--model', model, '--anchor-time', '2024-06-01', ...ws())).toBe(
       EXIT_OK,

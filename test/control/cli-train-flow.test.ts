@@ -139,6 +139,8 @@ describe('a split whose labels hold a single class', () => {
       expect.stringMatching(
         /^the validation split has a single class \(0 positive, 24 negative\): its AUROC is undefined/,
       ),
+      expect.stringMatching(/^the validation split has only 24 examples \(fewer than 50\)/),
+      expect.stringMatching(/^the test split has only 24 examples \(fewer than 50\)/),
     ]);
     const out = JSON.parse(stdout) as {
       validation: { model: { auroc: number | null }; notes: string[] };

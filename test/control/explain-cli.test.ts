@@ -127,6 +127,48 @@ describe('prequel explain', () => {
     expect(await codeOf(explain([query, '--graph', bare]))).toBe('CONTROL_INVALID_ARGUMENT');
   });
 
+  it('refuses a task the trainer cannot learn, with the reason, before any training', async () => {
+    const run = explain([
+      'PREDICT customers.country FOR EACH customers.customer_id',
+      '--data',
+      demo,
+    ]);
+    await expect(run).rejects.toMatchObject({
+      code: 'PQL_INVALID_QUERY',
+      diagnostics: [expect.objectContaining({ code: 'PQL_TASK_UNSUPPORTED' })],
+      message: expect.stringContaining('static multiclass_classification'),
+    });
+  });
+
+  it('lists the metric names training reports, and warns about dropped test anchors', async () => {
+    const query = 'PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id;';
+    const text = await explain([query, '--data', demo, '--no-count']);
+    expect(text).toMatch(/^task\s+binary_classification; metrics auroc, averagePrecision, /m);
+    const json = JSON.parse(await explain([query, '--data', demo, '--json', '--no-count']));
+    // Test from the default split's last test anchor: more test anchors than fit before the
+    // data ends.
+    const testStart = String(json.splits.test.last).slice(0, 10);
+    const split = await explain([
+      query,
+      '--data',
+      demo,
+      '--json',
+      '--no-count',
+      '--validation-start',
+      String(json.splits.validation.first).slice(0, 10),
+      '--test-start',
+      testStart,
+      '--eval-anchors',
+      '5',
+    ]);
+    const plan = JSON.parse(split);
+    expect(plan.splits.test.anchors).toBeLessThan(5);
+    expect(plan.warnings.map((w: { code: string }) => w.code)).toContain('PQL_WINDOW_CLIPPED');
+    expect(plan.warnings.map((w: { message: string }) => w.message).join('\n')).toMatch(
+      / test anchors? dropped/,
+    );
+  });
+
   it('names a missing data directory', async () => {
     const query = 'PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id';
     expect(await codeOf(explain([query, '--data', path.join(demo, 'nope')]))).toBe(

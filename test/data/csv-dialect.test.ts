@@ -8,7 +8,7 @@ import { inspectSource } from '../../src/control/cli/inspect.js';
 import { openDuckDb, type DuckDbConnector, type DuckDbOptions } from '../../src/data/duckdb.js';
 import { inferGraph } from '../../src/data/infer.js';
 import { validateGraph, type ValidationIssue } from '../../src/data/validate.js';
-import { valuesOf, withTempDir } from './helpers.js';
+import { rejectsWith, valuesOf, withTempDir } from './helpers.js';
 
 /** Opens `dir`, runs `fn` with the connector and the validation issues, and closes it. */
 async function withFiles<T>(
@@ -57,19 +57,32 @@ describe('CSV delimiter', () => {
     }
   });
 
-  it('keeps a delimiter the user gave, and the warning names the one the file uses', async () => {
-    await withTempDir(async (dir) => {
-      await writeFile(join(dir, 'sales.csv'), rows(';'));
-      for (const delimiter of [',', '|']) {
-        await withFiles(dir, { delimiter }, async (db, issues) => {
-          expect(await columnsOf(db, 'sales')).toEqual(['id;name;amount:VARCHAR']);
-          const issue = issues.find((i) => i.code === 'CSV_DELIMITER_SUSPECT');
-          expect(issue?.severity).toBe('warning');
-          expect(issue?.details).toMatchObject({ delimiter, detected: ';' });
-          expect(issue?.message).toContain("--delimiter ';'");
+  it('refuses a delimiter the user gave that leaves one column where another splits the header', async () => {
+    // [file delimiter, given delimiter, the one the error names, columns it gives]
+    const cases: Array<[string, string, string, number]> = [
+      [';', ',', "';'", 3],
+      [';', '|', "';'", 3],
+      [',', ';', "','", 3],
+      ['\t', ',', 'tab', 3],
+      ['|', '\\t', "'|'", 3],
+    ];
+    for (const [written, given, likely, columns] of cases) {
+      await withTempDir(async (dir) => {
+        const path = join(dir, 'sales.csv');
+        await writeFile(path, rows(written));
+        const details = await rejectsWith(
+          openDuckDb(dir, { delimiter: given }),
+          'DATA_CSV_DELIMITER_MISMATCH',
+        );
+        expect(details, `${written} read with ${given}`).toMatchObject({
+          file: path,
+          header: JSON.stringify(['id', 'name', 'amount'].join(written)),
+          likely,
+          columns,
         });
-      }
-    });
+        expect(details.option).toContain(`--delimiter`);
+      });
+    }
   });
 
   it('says nothing about a one-column file, and reads --delimiter "\\t" as a tab', async () => {
@@ -165,6 +178,28 @@ describe('CSV NULL markers', () => {
 });
 
 describe('prequel inspect on CSV pitfalls', () => {
+  it('keeps each NULL marker warning short and prints the full option hint once', async () => {
+    await withTempDir(async (dir) => {
+      for (const table of ['a', 'b', 'c']) {
+        await writeFile(join(dir, `${table}.csv`), `${table}Id,n,label\n1,\\N,\\N\n2,5,x\n`);
+      }
+      const result = await inspectSource(dir, { out: join(dir, 'graph.json') });
+      const warnings = result.output.split('\n').filter((l) => l.includes('CSV_NULL_'));
+      expect(warnings).toHaveLength(3);
+      for (const line of warnings) {
+        expect(line).toContain("--null '\\N'");
+        expect(line).toContain('"nullStrings": ["\\\\N"] in a data source\'s settings)');
+        expect(line).not.toContain('the graph file');
+      }
+      const hints = result.output.split('\n').filter((l) => l.startsWith('  hint: '));
+      expect(hints).toEqual([
+        `  hint: to read '\\N' as NULL in every file: --null '\\N' ("nullStrings": ["\\\\N"] in a data source's settings, the library's file options or the graph file's data.files)`,
+      ]);
+      const issue = result.report.issues.find((i) => i.code === 'CSV_NULL_DETECTED');
+      expect(issue?.details.hint).toBe(hints[0]!.slice('  hint: '.length));
+    });
+  });
+
   it('prints the delimiter, NULL marker and unparseable time warnings with the file', async () => {
     await withTempDir(async (dir) => {
       await writeFile(join(dir, 'sales.csv'), rows(';'));
@@ -180,7 +215,7 @@ describe('prequel inspect on CSV pitfalls', () => {
       );
       expect(result.output).toContain(`warning CSV_NULL_DETECTED laps: ${join(dir, 'laps.csv')}`);
       expect(result.output).toContain(
-        'warning TIME_UNPARSEABLE events.created_at: 1 times do not parse (e.g. "2021-13-45" in row 13)',
+        'warning TIME_UNPARSEABLE events.created_at: 1 time does not parse (e.g. "2021-13-45" in row 13); that row never becomes visible',
       );
       expect(result.report.errors).toBe(0);
     });

@@ -98,7 +98,13 @@ describe('DuckDB connector: bad input gives coded errors naming the file and the
           expected: 'one character, e.g. "," or "\\t"',
         });
       }
-      for (const delimiter of [',', '\\t', '\t']) {
+      // Accepted, each on a file it splits (one it leaves whole is DATA_CSV_DELIMITER_MISMATCH).
+      for (const [delimiter, written] of [
+        [',', ','],
+        ['\\t', '\t'],
+        ['\t', '\t'],
+      ]) {
+        await writeFile(join(dir, 'people.csv'), `id${written}name\n1${written}a\n`);
         const db = await openDuckDb(dir, { delimiter });
         await db.close();
       }

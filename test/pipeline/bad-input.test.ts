@@ -207,7 +207,10 @@ describe('inspect', () => {
     const r = await cli('models', 'show', '999', '-w', join(dir, 'ws'), '--json');
     expect(r.code).toBe(EXIT_USER_ERROR);
     expect(JSON.parse(r.stderr)).toMatchObject({
-      error: { code: 'CONTROL_MODEL_NOT_FOUND', message: 'no model 999' },
+      error: {
+        code: 'CONTROL_MODEL_NOT_FOUND',
+        message: `no model 999; the most recent are ${modelId} (\`prequel models\` or GET /models lists them)`,
+      },
     });
   });
 

@@ -132,7 +132,7 @@ describe('prequel train, predict and models', () => {
     );
     expect(code, stderr).toBe(EXIT_OK);
     const result = JSON.parse(stdout);
-    expect(result).toMatchObject({ rowCount: '2', anchorTime: '2024-03-01T00:00:00.000Z' });
+    expect(result).toMatchObject({ rowCount: 2, anchorTime: '2024-03-01T00:00:00.000Z' });
     expect(result.files.map((f: { format: string }) => f.format)).toEqual(['json', 'parquet']);
     const json = JSON.parse(readFileSync(result.files[0].path, 'utf8'));
     expect(json.map((r: { user_id: string }) => r.user_id)).toEqual([

@@ -153,7 +153,7 @@ describe('REST flow on loopback', () => {
     const batchJob = await pollJob(batch.json().id);
     expect(batchJob.state, JSON.stringify(batchJob.error)).toBe('succeeded');
     const set = (await call('GET', `/predictions/${batchJob.result.predictionSetId}`)).json();
-    expect(set).toMatchObject({ modelId, anchorTime: shop.lastOrder, rowCount: '40' });
+    expect(set).toMatchObject({ modelId, anchorTime: shop.lastOrder, rowCount: 40 });
     const allIds = new Set(shop.userIds);
     const anchorText = shop.lastOrder.replace('T', ' ').replace('Z', '');
 
@@ -218,7 +218,13 @@ describe('REST flow on loopback', () => {
       task: 'binary',
     });
     expect(answer.predictions.map((p: { id: string }) => p.id)).toEqual(chosen);
-    for (const p of answer.predictions) expect(p.score).toBeGreaterThanOrEqual(0);
+    // Named as the batch files' column: the probability that the target condition holds.
+    for (const p of answer.predictions) {
+      expect(Object.keys(p).sort()).toEqual(['id', 'probability']);
+      expect(p.probability).toBeGreaterThanOrEqual(0);
+      expect(p.probability).toBeLessThanOrEqual(1);
+    }
+    expect(answer.warnings).toEqual([]);
     const unknown = await call('POST', `/models/${modelId}/predict`, {
       ids: [String(FIRST_USER_ID - 1n)],
       anchorTime: '2024-06-01',

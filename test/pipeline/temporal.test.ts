@@ -88,7 +88,7 @@ describe('batch inference at an anchor time', () => {
     // Same subgraphs, other batch rows: BLAS may round a row's products differently when the
     // batch's shape differs (its kernels depend on the row count and the CPU), so not bitwise.
     for (const p of sync.predictions) {
-      expect(Math.abs(p.score - before.get(p.id)!), p.id).toBeLessThan(1e-6);
+      expect(Math.abs(p.probability! - before.get(p.id)!), p.id).toBeLessThan(1e-6);
     }
     const latest = await prequel.predictEntities({ model: modelId, ids: others.slice(0, 1) });
     expect(Date.parse(latest.anchorTime)).toBeGreaterThan(Date.parse('2025-09-01'));

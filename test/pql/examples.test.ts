@@ -4,6 +4,7 @@
 // filter parts printed alone) are completed with a FOR EACH clause; `{indices}` is a template
 // placeholder in the source and is replaced by an id list.
 import { describe, expect, it } from 'vitest';
+import { PqlDiagnostics } from '../../src/control/pql/diagnostics.js';
 import { parseQuery } from '../../src/control/pql/parser.js';
 import { compilePlan } from '../../src/control/pql/plan.js';
 import { parseTimestampText } from '../../src/control/pql/lexer.js';
@@ -272,6 +273,17 @@ const timeRange = {
   end: parseTimestampText('2024-01-01')!,
 };
 
+/** The code of the first diagnostic `compile` throws, or 'none'. */
+function firstDiagnostic(compile: () => unknown): string {
+  try {
+    compile();
+  } catch (err) {
+    if (err instanceof PqlDiagnostics) return err.diagnostics[0]!.code;
+    throw err;
+  }
+  return 'none';
+}
+
 describe('the reference examples (kumo-features.md §2.10)', () => {
   it.each(EXAMPLES.map((e, i) => [i, e] as const))(
     'example %i parses and compiles',
@@ -288,9 +300,13 @@ describe('the reference examples (kumo-features.md §2.10)', () => {
         );
         return;
       }
-      const plan = compilePlan(example.query, graph, { timeRange });
+      const plan = compilePlan(example.query, graph, { timeRange, requireTrainable: false });
       expect(plan.task.type).toBe(example.task);
       expect(plan.prediction.sql.sql).toContain('WITH anchors AS');
+      // By default a plan compiles exactly when the trainer learns its task.
+      const trainable = plan.splits !== null && plan.task.type !== 'forecasting';
+      const refused = firstDiagnostic(() => compilePlan(example.query, graph, { timeRange }));
+      expect(refused).toBe(trainable ? 'none' : 'PQL_TASK_UNSUPPORTED');
     },
   );
 });

@@ -109,8 +109,10 @@ describe('explicit validation and test starts (the RelBench protocol)', () => {
     expect(plan.train.count).toBe(21);
     expect(plan.validation.count).toBe(13);
     expect(addDuration(anchorAt(plan.validation, 12), WEEK)).toBeLessThanOrEqual(T);
-    expect(plan.warnings.map((w) => w.code)).toEqual(['PQL_WINDOW_CLIPPED']);
+    // 27 validation anchors reach T; test anchors past the data end are dropped too.
+    expect(plan.warnings.map((w) => w.code)).toEqual(['PQL_WINDOW_CLIPPED', 'PQL_WINDOW_CLIPPED']);
     expect(plan.warnings[0].message).toContain('2024-09-01 00:00:00');
+    expect(plan.warnings[1].message).toContain('test');
     expect(plan.cutoff).toBe(T);
   });
 
@@ -129,6 +131,63 @@ describe('explicit validation and test starts (the RelBench protocol)', () => {
     expect(codeOf(() => planSplits(explicit({ validationStart: ts('2024-01-03') })))).toBe(
       'PQL_SPLIT_EMPTY',
     );
+  });
+
+  // Test anchors T, T + step, ... (E of them) whose window closes after the data end are
+  // dropped with PQL_WINDOW_CLIPPED, as validation anchors whose window crosses T are.
+  it.each([
+    // evalAnchors, data end, test anchors kept, test anchors dropped
+    [1, '2024-12-31', 1, 0],
+    [3, '2024-12-31', 3, 0],
+    [40, '2024-12-31', 17, 23],
+    [40, '2024-10-14', 6, 34],
+    [2, '2024-09-08', 1, 1],
+    [2, '2024-09-15', 2, 0],
+  ] as const)('E=%i, data ending %s: %i test anchors, %i dropped', (e, end, kept, dropped) => {
+    const plan = planSplits({ ...explicit({ evalAnchors: e }), dataEnd: ts(end) });
+    expect(plan.test.count).toBe(kept);
+    const clipped = plan.warnings.filter((w) => w.message.includes(' test anchor'));
+    expect(clipped.map((w) => w.code)).toEqual(dropped === 0 ? [] : ['PQL_WINDOW_CLIPPED']);
+    if (dropped > 0) {
+      expect(clipped[0]!.message).toMatch(new RegExp(`^${dropped} test anchors? dropped`));
+      expect(clipped[0]!.message).toContain(`data end boundary ${end} 00:00:00`);
+    }
+  });
+
+  it('warns about dropped test anchors as about dropped validation anchors (30-day windows)', () => {
+    const plan = planSplits({
+      ...base({ horizon: { n: 30, unit: 'days' }, step: { n: 30, unit: 'days' } }),
+      dataEnd: ts('2024-12-30'),
+      options: {
+        kind: 'explicit',
+        validationStart: ts('2024-06-01'),
+        testStart: ts('2024-10-01'),
+        evalAnchors: 10,
+      },
+    });
+    expect([plan.validation.count, plan.test.count]).toEqual([4, 3]);
+    expect(plan.warnings.map((w) => [w.code, w.severity, w.message.split(':')[0]])).toEqual([
+      ['PQL_WINDOW_CLIPPED', 'warning', '6 validation anchors dropped'],
+      ['PQL_WINDOW_CLIPPED', 'warning', '7 test anchors dropped'],
+    ]);
+    expect(plan.warnings[1]!.message).toContain('the last kept anchor is 2024-11-30 00:00:00');
+  });
+
+  it('warns about dropped test anchors in reject mode too (no split follows the test split)', () => {
+    const plan = planSplits({
+      ...base({ horizon: { n: 30, unit: 'days' }, step: { n: 30, unit: 'days' } }),
+      dataEnd: ts('2024-12-01'),
+      boundary: 'reject',
+      options: {
+        kind: 'explicit',
+        validationStart: ts('2024-06-01'),
+        testStart: ts('2024-10-01'),
+        evalAnchors: 3,
+      },
+    });
+    expect([plan.validation.count, plan.test.count]).toEqual([3, 2]);
+    expect(plan.warnings.map((w) => w.code)).toEqual(['PQL_WINDOW_CLIPPED']);
+    expect(plan.warnings[0]!.message).toMatch(/^1 test anchor dropped/);
   });
 
   describe('data ending before the last validation window closes', () => {
@@ -230,11 +289,13 @@ describe('plans', () => {
     const plan = compilePlan(
       'PREDICT SUM(orders.amount, 0, 7, days) FORECAST 4 TIMEFRAMES FOR EACH users.user_id',
       TOY_GRAPH,
-      { timeRange },
+      { timeRange, requireTrainable: false },
     );
     expect(plan.target.horizon).toEqual({ n: 28, unit: 'days' });
     expect(plan.splits!.test.sql.columns).toEqual(['entity_id', 'anchor_time', 'horizon', 'label']);
-    const st = compilePlan('PREDICT users.age FOR EACH users.user_id', TOY_GRAPH);
+    const st = compilePlan('PREDICT users.age FOR EACH users.user_id', TOY_GRAPH, {
+      requireTrainable: false,
+    });
     expect(st.splits).toBeNull();
     expect(st.staticLabels!.columns).toContain('split');
     expect(st.prediction.anchor).toBeNull();

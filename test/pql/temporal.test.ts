@@ -115,7 +115,8 @@ describe('temporal correctness', () => {
         region_id: 1,
       }));
       await loadDb(conn, db);
-      const plan = compilePlan('PREDICT users.age FOR EACH users.user_id', TOY_GRAPH);
+      const inspect = { requireTrainable: false };
+      const plan = compilePlan('PREDICT users.age FOR EACH users.user_id', TOY_GRAPH, inspect);
       const rows = await runSql(conn, plan.staticLabels!);
       expect(rows).toHaveLength(16);
       const byId = rows
@@ -126,10 +127,18 @@ describe('temporal correctness', () => {
       expect(new Set(byId)).toEqual(new Set(['train', 'validation', 'test']));
       const predict = await runSql(conn, plan.prediction.sql);
       expect(predict.map((r) => r.entity_id)).toEqual([1, 6, 11, 16]);
-      const binary = compilePlan('PREDICT users.age > 30 FOR EACH users.user_id', TOY_GRAPH);
+      const binary = compilePlan(
+        'PREDICT users.age > 30 FOR EACH users.user_id',
+        TOY_GRAPH,
+        inspect,
+      );
       expect(await runSql(conn, binary.staticLabels!)).toHaveLength(20);
       // no entity time: a stable hash bucket of the key
-      const hashed = compilePlan('PREDICT regions.pop FOR EACH regions.region_id', TOY_GRAPH);
+      const hashed = compilePlan(
+        'PREDICT regions.pop FOR EACH regions.region_id',
+        TOY_GRAPH,
+        inspect,
+      );
       const split = await runSql(conn, hashed.staticLabels!);
       expect(split).toHaveLength(2);
       for (const r of split) expect(['train', 'validation', 'test']).toContain(r.split);

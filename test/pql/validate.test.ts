@@ -178,3 +178,21 @@ describe('a table without rows', () => {
     expect(() => validateQuery(parseQuery(query), counted)).not.toThrow();
   });
 });
+
+describe('a target window that looks back', () => {
+  // The suggestion is the same length looking forward (with the unit when one is written).
+  it.each([
+    ['-30, 0, days', '0, 30, days'],
+    ['-30, 0', '0, 30'],
+    ['-7, 30', '0, 37'],
+    ['-30, -1', '0, 29'],
+    ['-3, 0, MONTHS', '0, 3, months'],
+    ['-INF, 30', '0, 30'],
+    ['-INF, 0', null],
+  ])('COUNT(orders.*, %s) suggests %s', (window, suggestion) => {
+    const d = diagnose(`PREDICT COUNT(orders.*, ${window}) > 0 FOR EACH users.user_id`)
+      .diagnostics[0]!;
+    expect(d).toMatchObject({ code: 'PQL_TARGET_PAST_WINDOW', text: window, suggestion });
+    if (suggestion !== null) expect(d.message).toContain(`did you mean ${suggestion}?`);
+  });
+});

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The report counts epochs from 1, as users do, while the trainer's history (kept as is in the
 // model's metrics) counts them from 0: the learning curves start at epoch 1 and the epoch table
-// lists epochs 1..n.
+// lists epochs 1..n; the epoch axis has whole-number ticks only.
 import { describe, expect, it } from 'vitest';
+import { integerTicks } from '../../src/report/charts.js';
 import { renderReport, type ReportInput } from '../../src/report/html.js';
 
 function report(epochs: number): string {
@@ -52,11 +53,22 @@ describe('report epochs', () => {
     expect(html).toContain('<td>2</td><td>0.5000</td><td>undefined</td>');
   });
 
-  it('starts the learning curves at epoch 1', () => {
+  it('starts the learning curves at epoch 1, with whole epochs as ticks', () => {
     const html = report(3);
     for (const title of ['Training loss', 'Validation auroc']) {
-      expect(xTicks(html, title), title).toEqual(['1', '1.5', '2', '2.5', '3']);
+      expect(xTicks(html, title), title).toEqual(['1', '2', '3']);
     }
-    expect(xTicks(report(1), 'Training loss')[0]).toBe('1');
+    expect(xTicks(report(1), 'Training loss')).toEqual(['1', '2']);
+    expect(xTicks(report(20), 'Training loss')).toEqual(['1', '5', '9', '13', '17']);
+  });
+
+  it.each([
+    [1, 2, ['1', '2']],
+    [1, 6, ['1', '2', '3', '4', '5', '6']],
+    [1, 7, ['1', '2', '3', '4', '5', '6', '7']],
+    [1, 8, ['1', '3', '5', '7']],
+    [0.5, 3.5, ['1', '2', '3']],
+  ])('places integer ticks on [%d, %d]', (lo, hi, ticks) => {
+    expect(integerTicks(lo, hi).map(String)).toEqual(ticks);
   });
 });

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { prequelError } from '../../errors/index.js';
 import type { Prequel } from '../../prequel.js';
 import { errorBody, toPrequelError } from './errors.js';
+import { VALIDATOR_OPTIONS } from './validation.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerModelRoutes } from './routes/models.js';
@@ -68,7 +69,12 @@ export async function buildApi(
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', allowUnionTypes: true },
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        allowUnionTypes: true,
+        ...VALIDATOR_OPTIONS,
+      },
     },
   }) as unknown as FastifyInstance;
   // Bodies are JSON (or a route's own upload types): a text/plain body would reach the schema

@@ -4,6 +4,7 @@ import type { FastifyError } from 'fastify';
 import { PrequelError, prequelError } from '../../errors/index.js';
 import { PqlDiagnostics } from '../pql/diagnostics.js';
 import type { ErrorBodyType } from './schemas.js';
+import { validationProblems, type SchemaError } from './validation.js';
 
 export interface ErrorMappingOptions {
   bodyLimit: number;
@@ -36,12 +37,9 @@ export function toPrequelError(
   if (err instanceof PrequelError) return err;
   const e = err as Partial<FastifyError> & { validationContext?: string };
   if (Array.isArray(e.validation)) {
-    const problems = validationProblems(e.validation);
-    return prequelError('CONTROL_BAD_REQUEST', {
-      part: e.validationContext ?? 'body',
-      problem: problems.join('; '),
-      problems,
-    });
+    const part = e.validationContext ?? 'body';
+    const problems = validationProblems(e.validation as SchemaError[], part);
+    return prequelError('CONTROL_BAD_REQUEST', { part, problem: problems.join('; '), problems });
   }
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return prequelError('CONTROL_BODY_TOO_LARGE', {
@@ -61,40 +59,6 @@ export function toPrequelError(
     return prequelError('CONTROL_BAD_REQUEST', { part: 'body', problem: e.message ?? String(err) });
   }
   return prequelError('CONTROL_INTERNAL', { detail: e.message ?? String(err) }, err);
-}
-
-interface SchemaError {
-  keyword?: string;
-  instancePath?: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
-
-/**
- * Schema errors as a user reads them: the property that is unknown, the values a field allows
- * (the alternatives of a union gathered into one line), else the validator's own words.
- */
-function validationProblems(errors: SchemaError[]): string[] {
-  const allowed = new Map<string, unknown[]>();
-  const out: string[] = [];
-  for (const v of errors) {
-    const path = v.instancePath || '/';
-    const p = v.params ?? {};
-    if (v.keyword === 'additionalProperties') {
-      out.push(`${path} has an unknown property "${String(p.additionalProperty)}"`);
-    } else if (v.keyword === 'const' || v.keyword === 'enum') {
-      const values =
-        v.keyword === 'const' ? [p.allowedValue] : ((p.allowedValues as unknown[]) ?? []);
-      allowed.set(path, [...(allowed.get(path) ?? []), ...values]);
-    } else if (v.keyword !== 'anyOf' || !allowed.has(path)) {
-      out.push(`${path} ${v.message ?? ''}`.trim());
-    }
-  }
-  for (const [path, values] of allowed) {
-    const list = [...new Set(values.map((x) => JSON.stringify(x)))].join(', ');
-    out.unshift(`${path} must be one of ${list}`);
-  }
-  return [...new Set(out)];
 }
 
 /** The JSON body of an error response; bigint details become strings. An invalid query

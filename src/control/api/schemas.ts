@@ -1,20 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // TypeBox schemas of the REST API: every request and response is declared here. 64-bit
-// integers (ids, row counts) are decimal strings with an explicit pattern, so an id above 2^53
-// serialises exactly.
-import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+// integers (ids) are decimal strings with an explicit pattern, so an id above 2^53 serialises
+// exactly; counts are numbers. Request schemas whose constraints say little to a person (a
+// regular expression, an item limit) carry what they accept in words as `x-hint`, which
+// validation errors quote (see validation.ts).
+import { Type, type Static } from '@sinclair/typebox';
+import { HINT } from './validation.js';
+import { GraphDefSchema, GraphOverrideSchema, Nullable } from '../../data/graph-schema.js';
 
-/**
- * `schema` or null. Scalars use a type list (`["string", "null"]`) so neither request coercion
- * nor the serializer turns null into "" or a string into null.
- */
-export function Nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
-  const type = (schema as { type?: unknown }).type;
-  if (typeof type === 'string' && type !== 'object' && type !== 'array') {
-    return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
-  }
-  return Type.Unsafe<Static<T> | null>(Type.Union([Type.Null(), schema]));
-}
+// The graph definition and override schemas are the data engine's (one definition, which graph
+// files are checked against too).
+export { GraphDefSchema, GraphOverrideSchema, Nullable };
 
 export const Int64 = Type.String({
   pattern: '^-?[0-9]{1,19}$',
@@ -64,7 +60,19 @@ export type ErrorBodyType = Static<typeof ErrorBody>;
 /** The error responses every authenticated route may give. */
 export const errorResponses = { '4xx': ErrorBody, '5xx': ErrorBody };
 
-export const IdParams = (name: string) => Type.Object({ [name]: Id });
+/** What a path's id names, for messages: `modelId` is a model's id. */
+const ID_NOUNS: Record<string, { noun: string; list: string }> = {
+  modelId: { noun: 'a model id', list: 'GET /models' },
+  setId: { noun: 'a prediction set id', list: 'GET /models/:modelId/predictions' },
+  jobId: { noun: 'a job id', list: 'GET /jobs' },
+};
+
+/** Path parameters holding one id, e.g. `/models/:modelId`. */
+export const IdParams = (name: string) => {
+  const what = ID_NOUNS[name] ?? { noun: 'an id', list: 'the list route' };
+  const hint = `${what.noun}: an integer such as 3; ${what.list} lists them`;
+  return Type.Object({ [name]: Type.String({ ...Id, [HINT]: hint }) });
+};
 
 // Data sources.
 
@@ -82,7 +90,11 @@ const SecretRef = Type.Union([
 export const SourceInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64 }),
-    kind: Type.Union([Type.Literal('duckdb'), Type.Literal('snowflake')]),
+    kind: Type.Union([Type.Literal('duckdb'), Type.Literal('snowflake')], {
+      [HINT]:
+        'one of "duckdb" or "snowflake"; files (a folder of CSV, Parquet or JSON files, one ' +
+        'such file, or a .duckdb file) are kind "duckdb" with settings.path',
+    }),
     settings: Type.Optional(Type.Record(Type.String(), SettingValue)),
     secrets: Type.Optional(Type.Record(Type.String(), SecretRef)),
   },
@@ -100,79 +112,6 @@ export const Source = Type.Object({
   updatedAt: Time,
 });
 
-// Graph definitions (mirrors src/data/graph-def.ts).
-
-const ColumnDef = Type.Object(
-  {
-    name: Type.String({ minLength: 1 }),
-    physical: Type.Union(
-      [
-        'int',
-        'bigint',
-        'float',
-        'decimal',
-        'boolean',
-        'string',
-        'date',
-        'timestamp',
-        'list',
-        'other',
-      ].map((v) => Type.Literal(v)),
-    ),
-    stype: Type.Union(
-      ['numerical', 'categorical', 'multicategorical', 'text', 'timestamp', 'id', 'embedding'].map(
-        (v) => Type.Literal(v),
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-const DerivedTimeDef = Type.Union(
-  [
-    Type.Object(
-      {
-        from: Type.Literal('columns'),
-        date: Type.String(),
-        timeOfDay: Type.String(),
-        offsetSeconds: Type.Optional(Type.Integer()),
-      },
-      { additionalProperties: false },
-    ),
-    Type.Object(
-      {
-        from: Type.Literal('parent'),
-        foreignKey: Type.String(),
-        offsetSeconds: Type.Optional(Type.Integer()),
-      },
-      { additionalProperties: false },
-    ),
-  ],
-  { description: 'a computed time column (see the graph file format)' },
-);
-const TableDef = Type.Object(
-  {
-    name: Type.String({ minLength: 1 }),
-    primaryKey: Nullable(Type.String()),
-    foreignKeys: Type.Array(
-      Type.Object(
-        { column: Type.String(), references: Type.String() },
-        { additionalProperties: false },
-      ),
-    ),
-    timeColumn: Nullable(Type.String()),
-    endTimeColumn: Nullable(Type.String()),
-    columns: Type.Array(ColumnDef),
-    rowCount: Type.Optional(Type.Integer({ minimum: 0 })),
-    source: Type.Optional(Type.String({ description: 'source table, when named otherwise' })),
-    derivedTime: Type.Optional(DerivedTimeDef),
-  },
-  { additionalProperties: false },
-);
-export const GraphDefSchema = Type.Object(
-  { version: Type.Literal(1), tables: Type.Array(TableDef) },
-  { additionalProperties: false },
-);
-
 export const GraphVersionSummary = Type.Object({
   id: Id,
   sourceId: Id,
@@ -184,38 +123,6 @@ export const GraphVersion = Type.Composite([
   GraphVersionSummary,
   Type.Object({ definition: GraphDefSchema }),
 ]);
-
-// A graph override (the graph file format without its data location): per table, the fields
-// given replace the inferred ones; `columns` change semantic types; `drop` removes columns.
-const TableOverride = Type.Object(
-  {
-    name: Type.String({ minLength: 1 }),
-    source: Type.Optional(Type.String()),
-    primaryKey: Type.Optional(Nullable(Type.String())),
-    foreignKeys: Type.Optional(TableDef.properties.foreignKeys),
-    timeColumn: Type.Optional(Nullable(Type.String())),
-    endTimeColumn: Type.Optional(Nullable(Type.String())),
-    derivedTime: Type.Optional(Type.Union([Type.Null(), DerivedTimeDef])),
-    columns: Type.Optional(
-      Type.Array(
-        Type.Object(
-          { name: Type.String({ minLength: 1 }), stype: ColumnDef.properties.stype },
-          { additionalProperties: false },
-        ),
-      ),
-    ),
-    drop: Type.Optional(Type.Array(Type.String())),
-  },
-  { additionalProperties: false },
-);
-export const GraphOverrideSchema = Type.Object(
-  {
-    version: Type.Optional(Type.Literal(1)),
-    onlyListed: Type.Optional(Type.Boolean()),
-    tables: Type.Optional(Type.Array(TableOverride)),
-  },
-  { additionalProperties: false },
-);
 
 export const InspectInput = Type.Object(
   { override: Type.Optional(GraphOverrideSchema) },
@@ -324,7 +231,7 @@ export const PredictionSet = Type.Object({
   modelId: Id,
   jobId: Nullable(Id),
   anchorTime: Time,
-  rowCount: Int64,
+  rowCount: Type.Integer({ minimum: 0, description: 'rows of the prediction files' }),
   files: Type.Array(
     Type.Object({
       format: PredictionFormatSchema,
@@ -411,6 +318,11 @@ export const Explanation = Type.Object({
       test: Type.Integer({ minimum: 0 }),
     }),
   ),
+  exampleWarnings: Type.Array(Type.String(), {
+    description:
+      'about the counted examples: a split of fewer than 50 (noisy metrics), a training split ' +
+      'of more than 200000 (slow training; an entity filter keeps fewer)',
+  }),
 });
 
 export const TrainInput = Type.Object(
@@ -423,6 +335,8 @@ export const TrainInput = Type.Object(
   { additionalProperties: false },
 );
 
+const ANCHOR_TIME_HINT = 'an ISO 8601 date or date-time, e.g. 2024-01-31 or 2024-01-31T12:00:00Z';
+
 const AnchorTime = Type.String({
   // A date, optionally a time with fractional seconds, optionally a zone.
   pattern:
@@ -430,9 +344,11 @@ const AnchorTime = Type.String({
     '([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$',
   description: 'ISO 8601 date or instant; predictions see nothing later than this',
   examples: ['2024-01-01T00:00:00Z'],
+  [HINT]: ANCHOR_TIME_HINT,
 });
 
 const SyncAnchorTime = Type.String({
+  [HINT]: ANCHOR_TIME_HINT,
   pattern: AnchorTime.pattern,
   description:
     'ISO 8601 date or instant; predictions see nothing later than this; default the latest ' +
@@ -472,26 +388,39 @@ export const PredictInput = (maxIds: number) =>
         minItems: 1,
         maxItems: maxIds,
         description: 'entity primary keys',
+        [HINT]:
+          `a list of 1 to ${maxIds} entity ids (strings); for more, POST the ids as CSV, one ` +
+          'a line, to /models/:modelId/predictions/upload (a batch job)',
       }),
       anchorTime: Type.Optional(SyncAnchorTime),
     },
     { additionalProperties: false },
   );
+// Named as the columns of the batch prediction files (src/pipeline/predict.ts EntityPrediction).
 export const Predictions = Type.Object({
   modelId: Id,
   anchorTime: Time,
   task: Type.String({
-    description: 'binary, regression, multiclass, multilabel or ranking (see `score`)',
+    description:
+      'binary (`probability`), regression (`prediction`), multiclass (`class` and ' +
+      '`probability`), multilabel or ranking (`ranked`)',
   }),
   predictions: Type.Array(
     Type.Object({
       id: EntityKey,
-      score: Type.Number({
-        description:
-          'binary: probability of the positive class; regression: the value; multiclass: the ' +
-          'probability of `label`; ranking and multilabel: the score of the first of `ranked`',
-      }),
-      label: Type.Optional(Type.String({ description: 'multiclass: the most probable class' })),
+      probability: Type.Optional(
+        Type.Number({
+          description:
+            "binary: the probability (0 to 1) that the query's target condition is true for " +
+            'the entity in its window after the anchor time; multiclass: the probability of ' +
+            "`class`. Equal to the batch files' `probability` column to about 1e-7 (float32 " +
+            'arithmetic whose rounding depends on how many entities share a batch)',
+        }),
+      ),
+      prediction: Type.Optional(
+        Type.Number({ description: 'regression: the predicted value of the target' }),
+      ),
+      class: Type.Optional(Type.String({ description: 'multiclass: the most probable class' })),
       ranked: Type.Optional(
         Type.Array(Type.Object({ item: Type.String(), score: Type.Number() }), {
           description:
@@ -500,4 +429,9 @@ export const Predictions = Type.Object({
       ),
     }),
   ),
+  warnings: Type.Array(Type.String(), {
+    description:
+      "about the anchor time: before the model's data (no history), or after the end of the " +
+      'data (features stop there)',
+  }),
 });

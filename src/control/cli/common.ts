@@ -78,9 +78,62 @@ export function printTable(header: string[], rows: string[][]): void {
   process.stdout.write([line(header), ...rows.map(line)].join('\n') + '\n');
 }
 
+/** `prequel models` for the models group: the words a user types to reach `command`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Makes a command group name an unknown subcommand as such, with the ones it has: `prequel
+ * models delete 1` says "unknown command 'delete' for 'prequel models'; available: list, show"
+ * instead of commander's complaint that the default subcommand got too many arguments (an
+ * unknown word is handed to the default as its argument). `defaultCommand` is the group's
+ * default (`isDefault`), when it has one.
+ */
+export function guardSubcommands(group: Command, defaultCommand?: Command): Command {
+  const unknown = (name: string) => {
+    const path = commandPath(group);
+    const available = group.commands.map((c) => c.name()).join(', ');
+    group.error(
+      `error: unknown command '${name}' for '${path}'; available: ${available} ` +
+        `(see \`${path} --help\`)`,
+      { code: 'commander.unknownCommand' },
+    );
+  };
+  group.on('command:*', (operands: string[]) => unknown(operands[0]!));
+  if (defaultCommand === undefined) return group;
+  // The default takes no arguments: extra words reach it (to be named here) instead of failing
+  // commander's count first.
+  defaultCommand.allowExcessArguments(true).hook('preAction', (_group, action) => {
+    const [first] = action.args;
+    if (first === undefined) return;
+    const name = defaultCommand.name();
+    if (group.args[0] !== name && first !== name) return unknown(first);
+    const extra = action.args.filter((a, i) => !(i === 0 && a === name));
+    action.error(`error: too many arguments for '${name}': it takes none, got ${extra.join(' ')}`, {
+      code: 'commander.excessArguments',
+    });
+  });
+  return group;
+}
+
 /** Text for a command's --help: examples after the options. */
 export function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/**
+ * Help of a command group (`prequel models --help`): its examples, then the options its
+ * subcommands share, which the group's own option list does not show.
+ */
+export function groupHelp(group: string, lines: string[]): string {
+  return (
+    examples(lines) +
+    `\nEvery subcommand takes --json (machine-readable output) and -w, --workspace <dir>;\n` +
+    `\`prequel ${group} <command> --help\` lists its options.\n`
+  );
 }
 
 /** A commander option parser for non-negative integers. */

@@ -4,15 +4,21 @@
 // inspect` writes it), registered in the workspace on first use (named after its directory or
 // file) and reused afterwards. The graph is inferred, merged with the graph file and stored as
 // a graph version; an unchanged graph reuses its version. --data wins over the data a graph file
-// records, as a flag wins over a file; when the two name different paths a note says so.
+// records, as a flag wins over a file; when the two name different paths a note says so. The
+// data's validation errors and the caller's check (train compiles its query) run on the
+// inferred graph before anything is registered or stored, so a mistake leaves no trace in the
+// workspace.
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import type { DataLocation } from '../../data/graph-def.js';
+import type { Connector } from '../../data/connector.js';
+import type { DataLocation, GraphDef } from '../../data/graph-def.js';
+import { inferGraph } from '../../data/infer.js';
+import { validateGraph, type ValidationReport } from '../../data/validate.js';
 import { readGraphFile, type GraphOverride } from '../../data/graph-file.js';
 import { PrequelError, raise } from '../../errors/index.js';
 import type { Prequel } from '../../prequel.js';
 import { dataOverrideNote } from '../explain.js';
-import type { ValidationReport } from '../../data/validate.js';
+import { normaliseSourceInput, openSource } from '../../pipeline/source.js';
 import type { SettingValue, SourceRecord } from '../metadata/sources.js';
 import { plural } from '../../text/plural.js';
 import { noDataError } from './explain.js';
@@ -33,10 +39,14 @@ export interface ResolvedSource {
   notes: string[];
 }
 
+/** A check of the inferred graph on the open data, before it is stored (e.g. the query's). */
+export type DataCheck = (connector: Connector, graph: GraphDef) => Promise<void>;
+
 /** Resolves the flags to a source and a stored graph version; see the file comment. */
 export async function resolveDataSource(
   prequel: Prequel,
   flags: DataSourceFlags,
+  check?: DataCheck,
 ): Promise<ResolvedSource> {
   if (flags.source !== undefined && flags.data !== undefined) {
     raise('CONTROL_INVALID_ARGUMENT', {
@@ -47,29 +57,79 @@ export async function resolveDataSource(
   }
   const override = flags.graph === undefined ? undefined : await readGraphFile(flags.graph);
   const notes: string[] = [];
-  let source: SourceRecord;
+  let source: SourceRecord | null;
+  let location: DataLocation | null = null;
   if (flags.source !== undefined) {
     source = await prequel.getSource(flags.source);
+    if (override === undefined) {
+      const latest = await latestGraph(prequel, source.id);
+      if (latest !== null) {
+        const graph = await prequel.getGraph(source.id, latest);
+        if (check !== undefined) await withConnector(source, (c) => check(c, graph.definition));
+        return { source, graphVersion: latest, notes };
+      }
+    }
   } else {
-    const location = dataLocation(flags, override?.data, notes);
-    source = await registeredSource(prequel, location, notes);
+    location = dataLocation(flags, override?.data, notes);
+    source = await registeredSource(prequel, location);
   }
-  if (flags.source !== undefined && override === undefined) {
-    const latest = await latestGraph(prequel, source.id);
-    if (latest !== null) return { source, graphVersion: latest, notes };
-  }
-  const inspected = await prequel.inspectSource(source.id, {
-    override: override === undefined ? undefined : withoutData(override),
+  // The source to be (registered only once its data and the check passed).
+  const record = source ?? (await unregisteredSource(prequel, location!));
+  const { graph, report } = await withConnector(record, async (connector) => {
+    const inferred = await inferGraph(connector, {
+      override: override === undefined ? undefined : withoutData(override),
+      overrideSource: flags.graph,
+    });
+    const validation = await validateGraph(connector, inferred.graph);
+    refuseValidationErrors(validation, inspectCommand(record, flags.graph));
+    await check?.(connector, inferred.graph);
+    return { graph: inferred.graph, report: validation };
   });
-  const { version } = inspected.graph;
+  if (source === null) {
+    source = await prequel.registerSource({
+      name: record.name,
+      kind: 'duckdb',
+      settings: record.settings,
+    });
+    notes.push(`registered data source ${source.name} (${location!.path})`);
+  }
+  const stored = await prequel.putGraph(source.id, graph);
+  const { version } = stored.graph;
   notes.push(
-    inspected.created
+    stored.created
       ? `stored graph version ${version} of source ${source.name}`
       : `graph unchanged: version ${version} of source ${source.name}`,
   );
-  const summary = validationSummary(inspected.report, inspectCommand(source, flags.graph));
+  const summary = validationSummary(report, inspectCommand(source, flags.graph));
   if (summary !== null) notes.push(summary);
   return { source, graphVersion: version, notes };
+}
+
+/** Opens a source's data, runs `fn` on it and closes it. */
+async function withConnector<T>(
+  source: SourceRecord,
+  fn: (connector: Connector) => Promise<T>,
+): Promise<T> {
+  const connector = await openSource(source);
+  try {
+    return await fn(connector);
+  } finally {
+    await connector.close();
+  }
+}
+
+/**
+ * Raises DATA_VALIDATION_FAILED naming the first error of a validation report (a duplicated or
+ * null key, a missing column...), which would fail materialisation; warnings pass.
+ */
+export function refuseValidationErrors(report: ValidationReport, inspect: string): void {
+  const first = report.issues.find((i) => i.severity === 'error');
+  if (first === undefined) return;
+  const where = first.column === undefined ? first.table : `${first.table}.${first.column}`;
+  raise('DATA_VALIDATION_FAILED', {
+    count: report.errors,
+    first: `${first.code} ${where}: ${first.message}; \`${inspect}\` lists them all`,
+  });
 }
 
 /**
@@ -182,12 +242,11 @@ function sameSettings(a: Record<string, SettingValue>, b: Record<string, Setting
   return [...keys].every((k) => JSON.stringify(a[k] ?? null) === JSON.stringify(b[k] ?? null));
 }
 
-/** The workspace's DuckDB source reading `location`, registered now when there is none. */
+/** The workspace's DuckDB source reading `location` with the same settings, or null. */
 async function registeredSource(
   prequel: Prequel,
   location: DataLocation,
-  notes: string[],
-): Promise<SourceRecord> {
+): Promise<SourceRecord | null> {
   if (!existsSync(location.path)) {
     raise('DATA_FILE_NOT_FOUND', {
       path: location.path,
@@ -196,15 +255,33 @@ async function registeredSource(
   }
   const settings = settingsOf(location);
   const sources = await prequel.listSources();
-  const same = sources.find((s) => s.kind === 'duckdb' && sameSettings(s.settings, settings));
-  if (same !== undefined) return same;
-  const taken = new Set(sources.map((s) => s.name));
+  return sources.find((s) => s.kind === 'duckdb' && sameSettings(s.settings, settings)) ?? null;
+}
+
+/**
+ * The DuckDB source that would read `location`, checked but not registered: named after its
+ * directory or file, with a number when the name is taken.
+ */
+async function unregisteredSource(prequel: Prequel, location: DataLocation): Promise<SourceRecord> {
+  const taken = new Set((await prequel.listSources()).map((s) => s.name));
   const base = sourceName(location.path);
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 60)}-${n}`;
-  const source = await prequel.registerSource({ name, kind: 'duckdb', settings });
-  notes.push(`registered data source ${name} (${location.path})`);
-  return source;
+  const input = await normaliseSourceInput({
+    name,
+    kind: 'duckdb',
+    settings: settingsOf(location),
+  });
+  const now = new Date().toISOString();
+  return {
+    id: '0',
+    name,
+    kind: 'duckdb',
+    settings: input.settings ?? {},
+    secrets: {},
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** A source name from a path: the directory or file name, made a valid name. */

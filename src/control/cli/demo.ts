@@ -139,7 +139,8 @@ export function formatDemo(result: DemoResult): string {
     lines.push(`${r.name}: ${r.title}`);
     lines.push(`  ${r.query}`);
     lines.push(
-      `  model ${r.model.id} (${m.task}), trained in ${r.seconds.toFixed(0)} s; ` +
+      `  model ${r.model.id} (${m.task}), training ${m.trainingSeconds.toFixed(0)} s of ` +
+        `${r.seconds.toFixed(0)} s in all; ` +
         `test split: ${plural(m.splits.test, 'example')}`,
     );
     for (const l of formatEvaluation(m.test, m.metric)) lines.push(`    ${l}`);

@@ -8,6 +8,7 @@ import { raise } from '../../errors/index.js';
 import { checkTrainSettings, type TrainSettings } from '../../pipeline/settings.js';
 import { explainOnSource, type SplitCounts } from '../explain.js';
 import { explainPlan, parseTimestampText, planToJson, type SplitOptions } from '../pql/index.js';
+import { shapeOf, splitSizeWarnings } from '../../pipeline/label-checks.js';
 import { DEFAULT_WORKSPACE, examples, withWorkspace, type CommonOptions } from './common.js';
 import { flagOf } from './setting-flags.js';
 import { fileOptionsFrom, withFileOptions } from './source-options.js';
@@ -147,6 +148,11 @@ function examplesLine(e: SplitCounts): string {
   return `\nexamples    train ${e.train}, validation ${e.validation}, test ${e.test}`;
 }
 
+/** The counted examples' line, and a line per warning about them. */
+function examplesText(e: SplitCounts, warnings: string[]): string {
+  return examplesLine(e) + warnings.map((w) => `\n${'warning'.padEnd(12)}${w}`).join('');
+}
+
 /** Adds `explain` to the command tree; output goes to `write` (stdout by default). */
 export function registerExplain(
   program: Command,
@@ -189,12 +195,13 @@ export function registerExplain(
   withSplitOptions(command);
   return withFileOptions(command).action(async (query: string, flags: Record<string, unknown>) => {
     if (flags.source !== undefined) {
-      const result = await explainOnWorkspace(query, flags);
+      const { plan, text, examples, exampleWarnings } = await explainOnWorkspace(query, flags);
       if (flags.json === true) {
-        const json = { ...result.plan, examples: result.examples, notes: [] };
+        const json = { ...plan, examples, exampleWarnings, notes: [] };
         write(`${JSON.stringify(json, null, 2)}\n`);
       } else {
-        write(`${result.text}${result.examples === null ? '' : examplesLine(result.examples)}\n`);
+        const counted = examples === null ? '' : examplesText(examples, exampleWarnings);
+        write(`${text}${counted}\n`);
       }
       return;
     }
@@ -209,14 +216,17 @@ export function registerExplain(
       plan: { split: splitFromFlags(flags) },
       countExamples: flags.count !== false,
     });
+    const { examples, notes } = result;
+    const exampleWarnings =
+      examples === null ? [] : splitSizeWarnings(examples, shapeOf(result.plan));
     if (flags.json === true) {
-      const json = { ...planToJson(result.plan), examples: result.examples, notes: result.notes };
+      const json = { ...planToJson(result.plan), examples, exampleWarnings, notes };
       write(`${JSON.stringify(json, null, 2)}\n`);
       return;
     }
-    for (const note of result.notes) process.stderr.write(`${note}\n`);
+    for (const note of notes) process.stderr.write(`${note}\n`);
     let text = explainPlan(result.plan);
-    if (result.examples !== null) text += examplesLine(result.examples);
+    if (examples !== null) text += examplesText(examples, exampleWarnings);
     write(`${text}\n`);
   });
 }

@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import { openDuckDb, type DuckDbOptions } from '../../data/duckdb.js';
 import { inferGraph } from '../../data/infer.js';
 import { readGraphFile, writeGraphFile } from '../../data/graph-file.js';
-import { validateGraph, type ValidationReport } from '../../data/validate.js';
+import { reportHints, validateGraph, type ValidationReport } from '../../data/validate.js';
 import type { GraphDef } from '../../data/graph-def.js';
 import { raise } from '../../errors/index.js';
+import { examples } from './common.js';
 import { checkOutputFile } from './paths.js';
 import { fileOptionsFrom, withFileOptions } from './source-options.js';
 import { plural } from '../../text/plural.js';
@@ -72,7 +73,8 @@ export function formatInspect(
     lines.push(`  primary key: ${table.primaryKey ?? '-'}`);
     const derived =
       table.derivedTime === undefined ? '' : ` (derived from ${table.derivedTime.from})`;
-    lines.push(`  time: ${table.timeColumn ?? '- (static)'}${derived}`);
+    const unit = table.timeUnit === undefined ? '' : ` (Unix time in ${table.timeUnit})`;
+    lines.push(`  time: ${table.timeColumn ?? '- (static)'}${derived}${unit}`);
     if (table.endTimeColumn !== null) lines.push(`  end time: ${table.endTimeColumn}`);
     for (const fk of table.foreignKeys) lines.push(`  link: ${fk.column} -> ${fk.references}`);
     const columns = table.columns.map((c) => `${c.name}:${c.stype}`).join(', ');
@@ -92,6 +94,8 @@ export function formatInspect(
     const where = issue.column === undefined ? issue.table : `${issue.table}.${issue.column}`;
     lines.push(`  ${issue.severity} ${issue.code} ${where}: ${issue.message}`);
   }
+  // A hint shared by many warnings (the option that makes a guess explicit) is printed once.
+  for (const hint of reportHints(report)) lines.push(`  hint: ${hint}`);
   lines.push('', `graph file written to ${graphFile}`);
   return `${lines.join('\n')}\n`;
 }
@@ -110,7 +114,17 @@ export function registerInspect(
     )
     .option('--graph <file>', 'graph file merged over the inferred graph')
     .option('--out <file>', 'where to write the graph file', 'graph.json')
-    .option('--json', 'print JSON');
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      examples([
+        'prequel inspect ./shop',
+        'prequel inspect ./shop --out shop.json',
+        "prequel inspect ../shared/data/f1/raw --null '\\N' --graph examples/f1/graph.json " +
+          '--out f1.json',
+        'prequel inspect warehouse.duckdb --json',
+      ]),
+    );
   return withFileOptions(command).action(async (source: string, flags: Record<string, unknown>) => {
     const files = fileOptionsFrom(flags, source);
     const out = resolve(flags.out as string);

@@ -9,6 +9,8 @@ import { TERMINAL_STATES } from '../jobs/events.js';
 import { createProgressRenderer } from './progress.js';
 import {
   examples,
+  groupHelp,
+  guardSubcommands,
   nonNegativeInt,
   printJson,
   printTable,
@@ -49,17 +51,19 @@ export function registerJobsCommand(program: Command): void {
     .description('List, show, cancel and rerun jobs')
     .addHelpText(
       'after',
-      examples([
+      groupHelp('jobs', [
         'prequel jobs',
         'prequel jobs show 12 --follow',
         'prequel jobs cancel 12',
         'prequel jobs rerun 12',
+        'prequel jobs --json',
       ]),
     );
 
-  withCommonOptions(
+  const list = withCommonOptions(
     jobs.command('list', { isDefault: true }).description('List jobs, newest first'),
-  )
+  );
+  list
     .option('--state <state>', `only jobs in this state (${JOB_STATES.join(', ')})`)
     .option('--kind <kind>', 'only jobs of this kind')
     .option('--limit <n>', 'at most this many', nonNegativeInt('--limit'), 20)
@@ -157,4 +161,5 @@ export function registerJobsCommand(program: Command): void {
       if (options.json === true) return printJson(job);
       process.stdout.write(`queued job ${job.id} (rerun of ${id}); a running server picks it up\n`);
     });
+  guardSubcommands(jobs, list);
 }

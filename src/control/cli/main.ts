@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { PrequelError } from '../../errors/index.js';
 import { PqlDiagnostics } from '../pql/diagnostics.js';
+import { guardSubcommands } from './common.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExplain } from './explain.js';
 import { registerInitCommand } from './init.js';
@@ -39,7 +40,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerJobsCommand(program);
   registerDemoCommand(program);
-  return program;
+  return guardSubcommands(program);
 }
 
 // Operating-system errors a user can fix (a port in use, a path that is not a directory, a

@@ -19,6 +19,8 @@ interface MetricsLike {
   test?: EvaluationLike;
   validation?: EvaluationLike;
   seconds?: number;
+  trainingSeconds?: number;
+  warnings?: string[];
 }
 
 function metricsOf(model: ModelRecord): MetricsLike {
@@ -57,6 +59,17 @@ export function headlineMetric(model: ModelRecord): string {
   return typeof value === 'number' ? `${name} ${value.toFixed(4)}` : '-';
 }
 
+/**
+ * How long a model took, as its report says it: the training (every configuration's epochs)
+ * and the whole run (data, labels, training, evaluation); null when not recorded.
+ */
+export function trainingTime(m: { seconds?: number; trainingSeconds?: number }): string | null {
+  if (typeof m.seconds !== 'number') return null;
+  const total = `total ${m.seconds.toFixed(1)} s (data, labels, training, evaluation)`;
+  if (typeof m.trainingSeconds !== 'number') return total;
+  return `training ${m.trainingSeconds.toFixed(1)} s, ${total}`;
+}
+
 /** What `train` and `models show` print about a model. */
 export function describeModel(model: ModelRecord, files: ModelFiles): string {
   const m = metricsOf(model);
@@ -68,11 +81,15 @@ export function describeModel(model: ModelRecord, files: ModelFiles): string {
     lines.push(`  entity      ${plan.entity.table}.${plan.entity.key ?? ''}`);
   }
   lines.push(`  created     ${model.createdAt}`);
-  if (typeof m.seconds === 'number') lines.push(`  trained in  ${m.seconds.toFixed(1)} s`);
+  const time = trainingTime(m);
+  if (time !== null) lines.push(`  time        ${time}`);
   if (m.test !== undefined) {
     const examples =
       m.test.examples === undefined ? '' : ` (${plural(m.test.examples, 'example')})`;
     lines.push('', `test metrics${examples}:`, ...metricsTable(m.test));
+  }
+  if (m.warnings !== undefined && m.warnings.length > 0) {
+    lines.push('', 'warnings:', ...m.warnings.map((w) => `  ${w}`));
   }
   lines.push('', `  model id    ${model.id}`);
   lines.push(`  report      ${files.report ?? '-'}`);

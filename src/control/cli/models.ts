@@ -4,6 +4,8 @@
 import type { Command } from 'commander';
 import {
   examples,
+  groupHelp,
+  guardSubcommands,
   nonNegativeInt,
   printJson,
   printTable,
@@ -22,11 +24,15 @@ export function registerModelsCommand(program: Command): void {
   const models = program
     .command('models')
     .description('List and show trained models')
-    .addHelpText('after', examples(['prequel models', 'prequel models show 3']));
+    .addHelpText(
+      'after',
+      groupHelp('models', ['prequel models', 'prequel models show 3', 'prequel models --json']),
+    );
 
-  withCommonOptions(
+  const list = withCommonOptions(
     models.command('list', { isDefault: true }).description('List models, newest first'),
-  )
+  );
+  list
     .option('--limit <n>', 'at most this many', nonNegativeInt('--limit'), 20)
     .addHelpText('after', examples(['prequel models list', 'prequel models list --json']))
     .action(async (options: ListOptions) => {
@@ -62,4 +68,5 @@ export function registerModelsCommand(program: Command): void {
         }
       });
     });
+  guardSubcommands(models, list);
 }

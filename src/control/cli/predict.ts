@@ -5,7 +5,7 @@
 // --out copies the predictions where the user wants them.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PrequelError, prequelError, raise } from '../../errors/index.js';
 import type { PredictionFormat } from '../metadata/models.js';
@@ -33,10 +33,42 @@ interface PredictFlags extends CommonOptions {
   out?: string;
 }
 
-/** The formats asked for: --format, else the --out file's extension, else parquet. */
+const FORMAT_NAMES: Record<PredictionFormat, string> = {
+  csv: 'CSV',
+  parquet: 'Parquet',
+  arrow: 'Arrow IPC',
+  json: 'JSON',
+};
+
+/** A path that names a directory: one that exists as one, or one ending in a separator. */
+function namesDirectory(out: string): boolean {
+  return /[/\\]$/.test(out) || (existsSync(out) && statSync(out).isDirectory());
+}
+
+/** The format a file name's extension names, or undefined (case ignored). */
+function formatOfPath(path: string): PredictionFormat | undefined {
+  return FORMAT_OF_EXTENSION[extname(path).toLowerCase()];
+}
+
+/**
+ * The formats asked for: --format, else the --out file's extension, else parquet. A single
+ * --format and an --out file name whose extension names another format disagree, and an --out
+ * file whose extension names no format needs --format: both are refused rather than writing one
+ * format under another's name.
+ */
 export function formatsFromFlags(flags: { format?: string; out?: string }): PredictionFormat[] {
+  const file = flags.out === undefined || namesDirectory(flags.out) ? undefined : flags.out;
+  const implied = file === undefined ? undefined : formatOfPath(file);
   if (flags.format === undefined) {
-    const implied = flags.out === undefined ? undefined : FORMAT_OF_EXTENSION[extname(flags.out)];
+    if (file !== undefined && implied === undefined) {
+      raise('CONTROL_INVALID_ARGUMENT', {
+        name: '--out',
+        expected:
+          `a file name ending in ${Object.keys(FORMAT_OF_EXTENSION).join(', ')}, or --format ` +
+          `(${FORMATS.join(', ')}) to say what to write into it`,
+        received: file,
+      });
+    }
     return [implied ?? 'parquet'];
   }
   const formats = flags.format.split(',').map((f) => f.trim().toLowerCase());
@@ -49,18 +81,32 @@ export function formatsFromFlags(flags: { format?: string; out?: string }): Pred
       });
     }
   }
-  return [...new Set(formats)] as PredictionFormat[];
+  const unique = [...new Set(formats)] as PredictionFormat[];
+  if (unique.length === 1 && implied !== undefined && implied !== unique[0]) {
+    const [format] = unique as [PredictionFormat];
+    raise('CONTROL_INVALID_ARGUMENT', {
+      name: '--format and --out',
+      expected:
+        `the same format: --format ${format} writes ${FORMAT_NAMES[format]}, but ${file} names ` +
+        `${/^[AEIOU]/.test(FORMAT_NAMES[implied]) ? 'an' : 'a'} ${FORMAT_NAMES[implied]} file; ` +
+        `give --out a name ending in .${format}, or ` +
+        `--format ${implied}`,
+      received: `--format ${flags.format} with --out ${file}`,
+    });
+  }
+  return unique;
 }
 
 /**
  * Checks --out before any work: one format writes the file itself (its directory must exist) or
- * into an existing directory; several formats write into a directory, created when missing, so
- * a path that names a file of one format (`single.csv`) is refused rather than made a directory.
+ * into a directory (one that exists, or a path ending in /, created when missing); several
+ * formats write into a directory, created when missing, so a path that names a file of one
+ * format (`single.csv`) is refused rather than made a directory.
  */
 export function checkOut(out: string, formats: readonly PredictionFormat[]): void {
-  const isDir = existsSync(out) && statSync(out).isDirectory();
+  const isDir = namesDirectory(out);
   if (formats.length > 1) {
-    if (!isDir && FORMAT_OF_EXTENSION[extname(out).toLowerCase()] !== undefined) {
+    if (!isDir && formatOfPath(out) !== undefined) {
       raise('CONTROL_INVALID_ARGUMENT', {
         name: '--out',
         expected:
@@ -77,44 +123,45 @@ export function checkOut(out: string, formats: readonly PredictionFormat[]): voi
   }
 }
 
-/** Where --out puts each file: the path itself for one format, else files in that directory. */
+/**
+ * Where --out puts each file: the path itself for one format, else files in that directory.
+ * A copy the operating system refuses (a path checkOut could not foresee, such as one under
+ * /proc) is CONTROL_PATH_UNUSABLE naming the path and where the predictions are kept: the
+ * prediction set is recorded in the workspace whatever happens here.
+ */
 async function copyOut(
   out: string,
   files: { format: PredictionFormat; path: string }[],
-  setId: string,
+  set: { id: string; modelId: string },
 ): Promise<string[]> {
-  const isDir = files.length > 1 || (existsSync(out) && statSync(out).isDirectory());
-  if (files.length > 1) await mkdir(out, { recursive: true });
+  const isDir = files.length > 1 || namesDirectory(out);
   const written: string[] = [];
-  for (const file of files) {
-    const target = isDir ? join(out, `predictions-${setId}.${file.format}`) : out;
-    await copyFile(file.path, target);
-    written.push(target);
+  let target = out;
+  try {
+    if (isDir) await mkdir(out, { recursive: true });
+    for (const file of files) {
+      target = isDir ? join(out, `predictions-${set.id}.${file.format}`) : out;
+      await copyFile(file.path, target);
+      written.push(target);
+    }
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const kept = files.map((f) => `${f.format} ${f.path}`).join(', ');
+    raise(
+      'CONTROL_PATH_UNUSABLE',
+      {
+        path: resolve(target),
+        what: 'the predictions file',
+        reason:
+          `the copy failed (${typeof code === 'string' ? code : (err as Error).message}); the ` +
+          `predictions are saved in the workspace as prediction set ${set.id} of model ` +
+          `${set.modelId} (${kept}; \`prequel models show ${set.modelId}\` lists it)`,
+        predictionSetId: set.id,
+      },
+      err,
+    );
   }
   return written;
-}
-
-/**
- * The warning for an explicit --anchor-time before the model's first training anchor (the data
- * start, give or take one step), naming the times the model's data covers, from its plan; null
- * when the anchor is not earlier. A warning, not an error: the prediction is well defined (it
- * sees no data, so entities get what an empty history gives, or none is eligible) and is
- * recorded, but an anchor before the data is most often a mistake.
- */
-export function earlyAnchorWarning(anchorTime: string, plan: unknown): string | null {
-  const p = (plan ?? {}) as {
-    splits?: { train?: { first?: string | null } } | null;
-    prediction?: { anchor?: string | null };
-  };
-  const first = p.splits?.train?.first ?? null;
-  if (first === null || !(Date.parse(anchorTime) < Date.parse(first))) return null;
-  const latest = p.prediction?.anchor ?? null;
-  return (
-    `warning: --anchor-time ${anchorTime} is before the model's data: its first training ` +
-    `anchor is ${first}${latest === null ? '' : ` and its data ends at ${latest}`}; a ` +
-    'prediction there sees no history. Give an --anchor-time within that range, or none for ' +
-    'the latest time in the data'
-  );
 }
 
 /** A library error naming the option `anchorTime`, renamed to the flag the user typed. */
@@ -138,7 +185,11 @@ export function registerPredictCommand(program: Command): void {
       .option('--anchor-time <time>', 'predict as of this time (default: the latest in the data)')
       .option('--format <list>', `output formats, e.g. csv,parquet (${FORMATS.join(', ')})`)
       .option('--ids <file>', 'entity ids to predict for: a CSV with one column, or Arrow IPC')
-      .option('--out <path>', 'copy the predictions here (a directory when several formats)'),
+      .option(
+        '--out <path>',
+        'copy the predictions here: a file whose extension (.csv, .parquet, .arrow, .json) ' +
+          'agrees with --format, or a directory (one file per format)',
+      ),
   )
     .addHelpText(
       'after',
@@ -180,12 +231,12 @@ export function registerPredictCommand(program: Command): void {
         const files = await Promise.all(
           set.files.map((f) => prequel.predictionFile(set.id, f.format)),
         );
-        const copied = flags.out === undefined ? [] : await copyOut(flags.out, files, set.id);
-        if (flags.anchorTime !== undefined) {
-          const model = await prequel.getModel(set.modelId);
-          const warning = earlyAnchorWarning(set.anchorTime, model.plan);
-          if (warning !== null) process.stderr.write(`${warning}\n`);
+        // About the anchor (before the model's data, after the data's end) or an empty result.
+        const { warnings = [] } = done.result as { warnings?: string[] };
+        if (flags.json !== true) {
+          for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
         }
+        const copied = flags.out === undefined ? [] : await copyOut(flags.out, files, set);
         if (flags.json === true) {
           return printJson({
             predictionSetId: set.id,
@@ -194,6 +245,7 @@ export function registerPredictCommand(program: Command): void {
             rowCount: set.rowCount,
             files: files.map((f) => ({ format: f.format, path: f.path, bytes: f.bytes })),
             copied,
+            warnings,
           });
         }
         const lines = [
@@ -201,7 +253,7 @@ export function registerPredictCommand(program: Command): void {
             `as of ${set.anchorTime}`,
           `  prediction set ${set.id}`,
           ...files.map((f) => `  ${f.format.padEnd(8)}${f.path}`),
-          ...copied.map((p) => `  copied to ${p}`),
+          ...copied.map((p, i) => `  copied to ${p} (${FORMAT_NAMES[files[i]!.format]})`),
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       } finally {

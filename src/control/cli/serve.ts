@@ -108,6 +108,35 @@ function listenError(err: unknown, options: ServeOptions): unknown {
   }
 }
 
+/** Whether `host` is a loopback address or name: only this machine reaches it. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * What a server's user should know before clients connect: an address other than loopback
+ * makes the API reachable from the network (tokens guard it, the traffic is plain HTTP), and a
+ * workspace without a token refuses every request but /health and /docs.
+ */
+export async function exposureWarnings(prequel: Prequel, host: string): Promise<string[]> {
+  const warnings: string[] = [];
+  if (!isLoopback(host)) {
+    warnings.push(
+      `warning: --host ${host} is not a loopback address: the API is reachable from the ` +
+        'network. Every request needs a bearer token, sent in plain HTTP: put a TLS proxy in ' +
+        'front of it, or serve on 127.0.0.1 (the default)',
+    );
+  }
+  if ((await prequel.listTokens()).length === 0) {
+    warnings.push(
+      'note: the workspace has no API token yet, so every request but /health and /docs is ' +
+        'refused; create one with `prequel token create <name>`',
+    );
+  }
+  return warnings;
+}
+
 export function registerServeCommand(program: Command): void {
   withCommonOptions(
     program
@@ -136,11 +165,21 @@ export function registerServeCommand(program: Command): void {
         nonNegativeInt('--rate-limit'),
         600,
       )
+      .option(
+        '--upload-limit <bytes>',
+        'largest streamed upload of entity ids (POST /models/:id/predictions/upload)',
+        nonNegativeInt('--upload-limit'),
+        1024 * 1024 * 1024,
+      )
       .option('--max-jobs <n>', 'jobs run at once', nonNegativeInt('--max-jobs'), 2)
       .addOption(
-        new Option('--log-level <level>', 'log level')
+        new Option(
+          '--log-level <level>',
+          'log level: warn (default) logs warnings and errors; info also logs every request ' +
+            'and job state',
+        )
           .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-          .default('info'),
+          .default('warn'),
       ),
   )
     .addHelpText(
@@ -148,6 +187,7 @@ export function registerServeCommand(program: Command): void {
       examples([
         'prequel serve',
         'prequel serve --port 8080 --workspace ./f1-workspace',
+        'prequel serve --log-level info   # also log every request',
         'prequel token create me && curl -H "Authorization: Bearer $TOKEN" localhost:7878/jobs',
       ]),
     )
@@ -178,6 +218,9 @@ export function registerServeCommand(program: Command): void {
       } catch (err) {
         await prequel.close();
         throw listenError(err, options);
+      }
+      for (const warning of await exposureWarnings(prequel, options.host)) {
+        process.stderr.write(`${warning}\n`);
       }
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -12,6 +12,8 @@ import type { GraphVersion } from '../metadata/graphs.js';
 import type { SourceRecord } from '../metadata/sources.js';
 import {
   examples,
+  groupHelp,
+  guardSubcommands,
   printJson,
   printTable,
   withCommonOptions,
@@ -66,13 +68,21 @@ export function registerSourcesCommand(program: Command): void {
   const sources = program
     .command('sources')
     .description('List and show the data sources registered in the workspace')
-    .addHelpText('after', examples(['prequel sources', 'prequel sources show shop']));
+    .addHelpText(
+      'after',
+      groupHelp('sources', [
+        'prequel sources',
+        'prequel sources show shop',
+        'prequel sources --json',
+      ]),
+    );
 
-  withCommonOptions(
+  const list = withCommonOptions(
     sources
       .command('list', { isDefault: true })
       .description('List data sources: name, kind, location and the tables of the latest graph'),
-  )
+  );
+  list
     .addHelpText('after', examples(['prequel sources list', 'prequel sources list --json']))
     .action(async (options: CommonOptions) => {
       const list = await withWorkspace(options, async (prequel) => {
@@ -145,4 +155,5 @@ export function registerSourcesCommand(program: Command): void {
         process.stdout.write(`${lines.join('\n')}\n`);
       });
     });
+  guardSubcommands(sources, list);
 }

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // `prequel token create|list|revoke`: API tokens for the REST server (stored hashed).
 import type { Command } from 'commander';
-import { examples, printJson, printTable, withCommonOptions, withWorkspace } from './common.js';
+import {
+  examples,
+  groupHelp,
+  guardSubcommands,
+  printJson,
+  printTable,
+  withCommonOptions,
+  withWorkspace,
+} from './common.js';
 import type { CommonOptions } from './common.js';
 
 export function registerTokenCommand(program: Command): void {
@@ -10,7 +18,7 @@ export function registerTokenCommand(program: Command): void {
     .description('Manage API tokens of the REST server')
     .addHelpText(
       'after',
-      examples([
+      groupHelp('token', [
         'prequel token create ci-bot',
         'prequel token list --json',
         'prequel token revoke ci-bot',
@@ -61,4 +69,5 @@ export function registerTokenCommand(program: Command): void {
       if (options.json === true) printJson(record);
       else process.stdout.write(`revoked token ${record.name} (id ${record.id})\n`);
     });
+  guardSubcommands(token);
 }

@@ -5,7 +5,13 @@
 // Prints the test metrics next to the baselines, the model id, the report and the model file.
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { checkTrainSettings, RUN_MODES, type TrainSettings } from '../../pipeline/settings.js';
+import {
+  checkTrainSettings,
+  RUN_MODES,
+  splitOf,
+  type TrainSettings,
+} from '../../pipeline/settings.js';
+import { compilePlan, readTimeRange } from '../pql/index.js';
 import { workspaceLayout } from '../../workspace/layout.js';
 import {
   examples,
@@ -148,7 +154,17 @@ export function registerTrainCommand(program: Command): void {
       const prequel = await openWorkspace({ workspace, create: true, runJobs: true });
       try {
         if (fresh && flags.json !== true) process.stderr.write(`created workspace ${workspace}\n`);
-        const { source, graphVersion, notes } = await resolveDataSource(prequel, flags);
+        // The query compiles against the data (split and windows included) before a source is
+        // registered or a job queued: a typo leaves nothing behind.
+        const split = splitOf(settings);
+        const { source, graphVersion, notes } = await resolveDataSource(
+          prequel,
+          flags,
+          async (connector, graph) => {
+            const timeRange = (await readTimeRange(connector, graph)) ?? undefined;
+            compilePlan(query, graph, { dialect: connector.dialect, timeRange, split });
+          },
+        );
         if (flags.json !== true) for (const note of notes) process.stderr.write(`${note}\n`);
         const job = await prequel.train({
           source: source.id,
@@ -161,7 +177,8 @@ export function registerTrainCommand(program: Command): void {
         const model = await prequel.getModel(modelId);
         const files = await prequel.modelFiles(modelId);
         if (flags.json === true) {
-          const { test, validation, task, seconds } = model.metrics as Record<string, unknown>;
+          const { test, validation, task, seconds, trainingSeconds, warnings } =
+            model.metrics as Record<string, unknown>;
           return printJson({
             jobId: done.id,
             modelId,
@@ -169,6 +186,8 @@ export function registerTrainCommand(program: Command): void {
             name: model.name,
             task,
             seconds,
+            trainingSeconds,
+            warnings,
             test,
             validation,
             report: files.report,

@@ -50,8 +50,8 @@ export interface PredictionSetRecord {
   modelId: string;
   jobId: string | null;
   anchorTime: string;
-  /** A 64-bit count, as a decimal string. */
-  rowCount: string;
+  /** Rows of the prediction files (a count far below 2^53, so a plain number). */
+  rowCount: number;
   files: PredictionFile[];
   createdAt: string;
 }
@@ -103,7 +103,7 @@ function toPredictionSet(row: PredictionSetRow): PredictionSetRecord {
     modelId: idString(row.model_id),
     jobId: optId(row.job_id),
     anchorTime: row.anchor_time,
-    rowCount: row.row_count.toString(),
+    rowCount: Number(row.row_count),
     files: JSON.parse(row.files) as PredictionFile[],
     createdAt: row.created_at,
   };

@@ -193,8 +193,19 @@ export class SourceRepo {
     return row === undefined ? null : toRecord(row);
   }
 
-  /** Like find, but a missing source is CONTROL_SOURCE_NOT_FOUND. */
+  /** Like find, but a missing source is CONTROL_SOURCE_NOT_FOUND naming the registered ones. */
   get(idOrName: string): SourceRecord {
-    return this.find(idOrName) ?? raise('CONTROL_SOURCE_NOT_FOUND', { source: idOrName });
+    const found = this.find(idOrName);
+    if (found !== null) return found;
+    const registered = this.list().map((s) => s.name);
+    const hint =
+      registered.length === 0
+        ? 'no source is registered yet: `prequel train --data <dir>` registers one, as does ' +
+          'POST /sources'
+        : `registered: ${registered.slice(0, 10).join(', ')}` +
+          (registered.length > 10
+            ? `, ... (${registered.length} in all: \`prequel sources\`)`
+            : '');
+    return raise('CONTROL_SOURCE_NOT_FOUND', { source: idOrName, registered, hint });
   }
 }

@@ -100,7 +100,8 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
   ].filter((x) => x !== '');
   row(
     'task',
-    `${t.type}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; metrics ${t.metrics.join(', ')}`,
+    `${t.type}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
+      `metrics ${t.metrics.length > 0 ? t.metrics.join(', ') : 'none (the trainer cannot learn it)'}`,
   );
   const horizon =
     plan.target.horizon === null ? 'static' : `horizon ${formatDuration(plan.target.horizon)}`;

@@ -5,6 +5,7 @@ export type * from './ast.js';
 export { parseQuery, AGGREGATIONS, TIME_UNITS } from './parser.js';
 export { validateQuery, type ValidatedQuery } from './validate.js';
 export { inferTask, type TaskInfo, type TaskType } from './task.js';
+export { TRAINABLE, TRAINER_TASK, unsupportedTask, type UnsupportedTask } from './trainable.js';
 export { PqlDiagnostics, type Diagnostic } from './diagnostics.js';
 export {
   planSplits,
@@ -15,8 +16,10 @@ export {
 } from './splits.js';
 export { compileLabelSql, timeRangeSql, type CompiledSql } from './sql.js';
 export {
+  checkTrainable,
   compilePlan,
   graphRelations,
+  untrainableDiagnostic,
   type PlanOptions,
   type QueryPlan,
   type TimeRange,

@@ -8,6 +8,8 @@
 // - an unterminated string or backtick name ends at the end of its line;
 // - a bad escape is kept as its escaped character;
 // - an invalid number, date or empty backtick name becomes a token of its kind with value 0.
+// Names are Unicode words (a letter or _, then letters, marks, digits or _: `Größe`); any other
+// name goes in backticks. One `;` may end the query (followed only by blanks and comments).
 // Follow-on errors are held back by the rule the parser uses (see QUIET_TOKENS): an error at a
 // token index below the previous error's index + QUIET_TOKENS is counted but not reported.
 import type { Span } from './ast.js';
@@ -47,8 +49,12 @@ export interface Tokens {
 const DATE = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})/;
 const TIME = /^[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?![\d:])/;
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/;
-const WORD = /^[A-Za-z_][A-Za-z0-9_]*/;
-const NEG_INF = /^-(INFINITY|infinity|INF|inf)(?![A-Za-z0-9_])/;
+/** A name: a letter or _, then letters, combining marks, digits or _ (sticky: set lastIndex). */
+const WORD = /[\p{L}_][\p{L}\p{M}\p{N}_]*/uy;
+const WORD_CHAR = /[\p{L}\p{M}\p{N}_]/u;
+const NEG_INF = /^-(INFINITY|infinity|INF|inf)(?![\p{L}\p{M}\p{N}_])/u;
+/** What may follow the one trailing `;`: blanks and comments (sticky: set lastIndex). */
+const QUERY_END = /(?:\s|#[^\n]*)*$/y;
 const ESCAPES: Record<string, string> = {
   '"': '"',
   "'": "'",
@@ -133,6 +139,8 @@ export function tokenize(source: string): Tokens {
   const errors = new LexErrors(map, tokens);
   let i = 0;
   const n = source.length;
+  /** Where the query ends: the trailing `;` if there is one. */
+  let end: number | null = null;
   while (i < n && !errors.full) {
     const ch = source[i];
     if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
@@ -176,8 +184,8 @@ export function tokenize(source: string): Tokens {
         continue;
       }
       const num = NUMBER.exec(rest);
-      if (num === null || /[A-Za-z_]/.test(source[i + num[0].length] ?? '')) {
-        const bad = /^-?[0-9A-Za-z_.]+/.exec(rest)?.[0] ?? ch;
+      if (num === null || WORD_CHAR.test(source[i + num[0].length] ?? '')) {
+        const bad = /^-?[\p{L}\p{M}\p{N}_.]+/u.exec(rest)?.[0] ?? ch;
         errors.add('PQL_INVALID_LITERAL', i, bad.length, 'a number or a date');
         tokens.push({ kind: 'number', value: 0, integer: true, span: map.span(i, bad.length) });
         i += bad.length;
@@ -195,12 +203,27 @@ export function tokenize(source: string): Tokens {
       i += num[0].length;
       continue;
     }
-    const word = WORD.exec(rest);
+    WORD.lastIndex = i;
+    const word = WORD.exec(source);
     if (word !== null) {
-      let j = i + word[0].length;
-      while (j < n && /[A-Za-z0-9_]/.test(source[j])) j++;
-      tokens.push({ kind: 'word', text: source.slice(i, j), span: map.span(i, j - i) });
+      const j = i + word[0].length;
+      tokens.push({ kind: 'word', text: word[0], span: map.span(i, j - i) });
       i = j;
+      continue;
+    }
+    if (ch === ';') {
+      QUERY_END.lastIndex = i + 1;
+      if (QUERY_END.test(source)) {
+        end = i;
+        break;
+      }
+      errors.add(
+        'PQL_INVALID_CHARACTER',
+        i,
+        1,
+        'the end of the query after ; (one query at a time)',
+      );
+      i++;
       continue;
     }
     if (ch === "'" || ch === '"') {
@@ -233,13 +256,13 @@ export function tokenize(source: string): Tokens {
     errors.add('PQL_INVALID_CHARACTER', i, width, 'a name, number, string, operator or ( ) , . *');
     i += width;
   }
-  tokens.push({ kind: 'eof', span: map.span(i, 0) });
+  tokens.push({ kind: 'eof', span: map.span(end ?? i, 0) });
   return {
     tokens,
     map,
     diagnostics: errors.diagnostics,
     errorTokens: errors.errorTokens,
-    truncated: i < n,
+    truncated: end === null && i < n,
   };
 }
 

@@ -2,7 +2,7 @@
 // Recursive-descent parser of the predictive query language.
 //
 //   query      = [EVALUATE] PREDICT target [problem] (FOR EACH | FOR) entity
-//                [WHERE condition] [ASSUMING condition] EOF
+//                [WHERE condition] [ASSUMING condition] [";"] EOF
 //   problem    = FORECAST INT TIMEFRAMES | RANK [TOP INT] | CLASSIFY [TOP INT] | TOP INT
 //   entity     = column [ ("=" | "!=") constant | IN list ]
 //   target     = condition | operand
@@ -10,6 +10,8 @@
 //   primary    = "(" condition ")" | operand relop [constant]
 //   operand    = AGG "(" column [WHERE condition] ["," start "," INT ["," unit]] ")" | column
 //   column     = name "." (name | "*") ;  name = ID | `backtick quoted`
+//   (ID: a letter or _, then letters, marks, digits or _, any script: `Größe`; a quoted
+//   "string" where a name belongs is an error that says to use backticks)
 //   start      = INT | -INF ;  unit = seconds | minutes | hours | days | weeks | months
 //   relop      = = != <> < <= > >= | IN | NOT IN | IS [NOT] NULL | IS [NOT] const | IS IN
 //              | LIKE | NOT LIKE | CONTAINS | NOT CONTAINS | STARTS WITH | ENDS WITH
@@ -342,6 +344,9 @@ class Parser extends TokenStream {
     if (tok.kind === 'word' || tok.kind === 'quoted') return this.parseColumn();
     const expected =
       'a column `table.column` or an aggregation such as COUNT(table.*, 0, 30, days)';
+    if (tok.kind === 'string' && this.isPunct(this.peek(1), '.')) {
+      throw this.stringAsName(tok, expected);
+    }
     throw this.error(
       tok.kind === 'eof' ? 'PQL_UNEXPECTED_END' : 'PQL_UNEXPECTED_TOKEN',
       tok.span,

@@ -6,12 +6,13 @@ import type { SqlDialect } from '../../data/connector.js';
 import type { GraphDef } from '../../data/graph-def.js';
 import { prequelError } from '../../errors/index.js';
 import { type Query, forEachAggregation, textOf } from './ast.js';
-import { type Diagnostic, planDiagnostic } from './diagnostics.js';
+import { type Diagnostic, PqlDiagnostics, diagnostic, planDiagnostic } from './diagnostics.js';
 import { parseQuery } from './parser.js';
 import { type AnchorSeries, type SplitOptions, anchorAt, anchorsOf, planSplits } from './splits.js';
 import { type AnchorSource, type CompiledSql, type Relations, compileLabelSql } from './sql.js';
 import { TIME, tableRelation } from '../../data/relation.js';
 import { type TaskInfo, inferTask } from './task.js';
+import { TRAINABLE, unsupportedTask } from './trainable.js';
 import { type Duration, addDuration, approxMicros, formatTimestamp } from './time.js';
 import { type ValidatedQuery, validateQuery } from './validate.js';
 
@@ -38,6 +39,12 @@ export interface PlanOptions {
   allowPartialWindow?: boolean;
   /** Anchor of the prediction plan; default the latest timestamp of the target's tables. */
   predictionAnchor?: bigint;
+  /**
+   * Refuse a task the trainer cannot learn (a static target, FORECAST) with the error
+   * diagnostic PQL_TASK_UNSUPPORTED, so explaining a query fails where training it would;
+   * default true. False compiles such a plan anyway (its label SQL can still be inspected).
+   */
+  requireTrainable?: boolean;
   /**
    * 'graph' (default) reads every table through the data engine's relation (source names,
    * derived and string time columns); 'tables' reads the tables by their graph names directly.
@@ -131,6 +138,7 @@ export function compilePlan(source: string, graph: GraphDef, options: PlanOption
   const query = parseQuery(source);
   const v = validateQuery(query, graph);
   const task = inferTask(v);
+  if (options.requireTrainable !== false) refuseUntrainable(v, task);
   const dialect = options.dialect ?? 'duckdb';
   const warnings = [...v.warnings];
   const horizon = targetHorizon(v, task);
@@ -214,6 +222,33 @@ export function compilePlan(source: string, graph: GraphDef, options: PlanOption
     defaults: modelDefaults(task),
     warnings,
   };
+}
+
+/**
+ * The error diagnostic PQL_TASK_UNSUPPORTED when the trainer cannot learn the query's task (see
+ * trainable.ts), at the target; null when it can. A target is temporal when it has a window
+ * (the plan then has anchors and splits).
+ */
+export function untrainableDiagnostic(v: ValidatedQuery, task: TaskInfo): Diagnostic | null {
+  const temporal = v.temporal && targetHorizon(v, task) !== null;
+  const unsupported = unsupportedTask(task.type, temporal);
+  if (unsupported === null) return null;
+  const expected = `${TRAINABLE}, not a ${unsupported.task} task; ${unsupported.advice}`;
+  return diagnostic('PQL_TASK_UNSUPPORTED', v.query.source, v.query.target.span, expected);
+}
+
+function refuseUntrainable(v: ValidatedQuery, task: TaskInfo): void {
+  const error = untrainableDiagnostic(v, task);
+  if (error !== null) throw new PqlDiagnostics([error, ...v.warnings]);
+}
+
+/**
+ * Checks that `source` compiles against `graph` to a task the trainer learns, without planning
+ * splits (no data needed): throws PqlDiagnostics like compilePlan.
+ */
+export function checkTrainable(source: string, graph: GraphDef): void {
+  const v = validateQuery(parseQuery(source), graph);
+  refuseUntrainable(v, inferTask(v));
 }
 
 /**

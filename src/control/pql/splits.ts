@@ -10,8 +10,10 @@
 //   test = T, T + step, ... at most E, keeping only windows that close by dataEnd.
 // A window of an earlier split that would close after the next split's first anchor is clipped
 // (the anchor dropped, warning PQL_WINDOW_CLIPPED) or, with boundary 'reject', an error
-// (PQL_WINDOW_CROSSES_SPLIT). A validation window closing after the visible data end
-// (min(dataEnd, C)) is PQL_DATA_ENDS_BEFORE_WINDOW unless allowPartialWindow (then a warning).
+// (PQL_WINDOW_CROSSES_SPLIT). Test anchors of the E whose windows close after dataEnd are
+// dropped with the same warning (in either boundary mode: no split follows). A validation
+// window closing after the visible data end (min(dataEnd, C)) is PQL_DATA_ENDS_BEFORE_WINDOW
+// unless allowPartialWindow (then a warning).
 // allowPartialWindow keeps only a window that starts before that end and runs past it: an
 // anchor at or after it has a window with no data at all (PQL_WINDOW_AFTER_DATA, flag or not).
 import { prequelError } from '../../errors/index.js';
@@ -173,6 +175,17 @@ export function planSplits(input: SplitInput): SplitPlan {
     testCount = 1;
   }
   const test: AnchorSeries = { base: T, step, start: 0, count: testCount };
+  if (testCount < evalAnchors) {
+    const details = {
+      count: evalAnchors - testCount,
+      split: 'test',
+      next: 'data end',
+      boundary: formatTimestamp(dataEnd),
+      windowEnd: formatTimestamp(end(addDuration(T, step, evalAnchors - 1))),
+      lastAnchor: formatTimestamp(anchorAt(test, testCount - 1)),
+    };
+    warnings.push(planDiagnostic('PQL_WINDOW_CLIPPED', details, 'warning'));
+  }
   return { kind: 'explicit', train, validation, test, cutoff, warnings };
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Task-type inference from the shape of a validated query (kumo-features.md §2.7).
+import { DEFAULT_TOP_K, reportedMetrics } from '../../train/metric-names.js';
 import { isCondition } from './ast.js';
 import { columnKind, isForeignKey } from './resolve.js';
+import { TRAINER_TASK } from './trainable.js';
 import type { ValidatedQuery } from './validate.js';
 
 export type TaskType =
@@ -20,31 +22,28 @@ export interface TaskInfo {
   forecastSteps: number | null;
   /** For link prediction: the table whose rows are ranked. */
   rankedTable: string | null;
-  /** The evaluation metrics prequel reports for this task. */
+  /**
+   * The metrics a model of this task reports, by the names the trainer gives them (the first
+   * is the early-stopping metric); none for a task the trainer has no task for (forecasting).
+   */
   metrics: string[];
 }
-
-const METRICS: Record<TaskType, string[]> = {
-  binary_classification: ['roc_auc', 'average_precision', 'accuracy', 'f1'],
-  multiclass_classification: ['accuracy', 'macro_f1'],
-  multilabel_classification: ['auprc_macro', 'auroc_macro', 'f1'],
-  regression: ['mae', 'rmse', 'r2'],
-  link_prediction: ['map@k', 'precision@k', 'recall@k', 'mrr'],
-  forecasting: ['mae', 'rmse', 'smape'],
-};
 
 /** Infers the task type of a validated query. */
 export function inferTask(v: ValidatedQuery): TaskInfo {
   const { query, bindings } = v;
   const problem = query.problem;
   const topK = problem.kind === 'rank' ? problem.k : null;
-  const make = (type: TaskType, rankedTable: string | null = null): TaskInfo => ({
-    type,
-    topK,
-    forecastSteps: problem.kind === 'forecast' ? problem.n : null,
-    rankedTable,
-    metrics: METRICS[type],
-  });
+  const make = (type: TaskType, rankedTable: string | null = null): TaskInfo => {
+    const kind = TRAINER_TASK[type];
+    return {
+      type,
+      topK,
+      forecastSteps: problem.kind === 'forecast' ? problem.n : null,
+      rankedTable,
+      metrics: kind === null ? [] : reportedMetrics(kind, topK ?? DEFAULT_TOP_K),
+    };
+  };
   const target = query.target;
   if (isCondition(target)) return make('binary_classification');
   if (problem.kind === 'forecast') return make('forecasting');

@@ -54,6 +54,11 @@ export class SyntaxFault {
   }
 }
 
+/** `name` as a backtick-quoted name (a backtick inside doubled). */
+export function backticked(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
 /** Thrown to stop the parse: a fatal error or MAX_DIAGNOSTICS reported errors. */
 export class ParseHalted {}
 
@@ -322,7 +327,18 @@ export class TokenStream {
       this.pos++;
       return { text: tok.text, span: tok.span };
     }
+    if (tok.kind === 'string') throw this.stringAsName(tok, expected);
     throw this.error(this.endCode(tok), tok.span, expected);
+  }
+
+  /**
+   * A quoted string where a name belongs (`t."Kunden ID"`): in PQL "..." and '...' are string
+   * constants, as in the reference language, so the fault says to quote the name in backticks.
+   */
+  protected stringAsName(tok: Token & { kind: 'string' }, expected: string): SyntaxFault {
+    const q = this.source[tok.span.offset];
+    const hint = `quote names with backticks: ${backticked(tok.value)} (${q}...${q} is a string)`;
+    return this.error('PQL_UNEXPECTED_TOKEN', tok.span, `${expected}; ${hint}`);
   }
 
   protected parseConstant(): Constant {

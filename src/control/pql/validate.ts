@@ -12,6 +12,7 @@ import {
   type Operand,
   type Query,
   type Span,
+  type Window,
   forEachAggregation,
 } from './ast.js';
 import { type Diagnostic, PqlDiagnostics, diagnostic, nearest } from './diagnostics.js';
@@ -364,7 +365,7 @@ export class Validator {
         'PQL_TARGET_PAST_WINDOW',
         w.span,
         'a target window 0 <= start < end, looking forward',
-        `0, ${Math.max(1, w.end)}`,
+        forwardWindow(w),
       );
     } else if (ctx === 'where' && w.end > 0) {
       this.add(
@@ -522,4 +523,15 @@ export function validateQuery(query: Query, graph: GraphDef): ValidatedQuery {
     temporal,
     warnings: v.diagnostics,
   };
+}
+
+/**
+ * The suggestion for a target window that looks back: the same length looking forward
+ * (`-30, 0, days` -> `0, 30, days`); for `-INF, end` the forward part `0, end`, else none.
+ */
+function forwardWindow(w: Window): string | null {
+  const length = w.start === null ? w.end : w.end - w.start;
+  if (!(length > 0)) return null;
+  const unitWritten = w.span.offset + w.span.length > w.endSpan.offset + w.endSpan.length;
+  return `0, ${length}${unitWritten ? `, ${w.unit}` : ''}`;
 }

@@ -58,6 +58,7 @@ export const PIPELINE_JOB_KINDS: readonly JobKindDef[] = [
         rowCount: out.rowCount,
         files: out.files,
         ...(out.table === undefined ? {} : { table: out.table }),
+        warnings: out.warnings,
       };
     },
   },
