@@ -54,7 +54,8 @@ const FORMATS: Record<string, Format> = {
   '.ndjson': 'json',
 };
 
-function formatOf(file: string): Format | null {
+/** The table format of a file by its extension (a `.gz` suffix allowed); null: not a table. */
+export function formatOf(file: string): Format | null {
   return FORMATS[extname(file.replace(/\.gz$/i, '')).toLowerCase()] ?? null;
 }
 

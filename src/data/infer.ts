@@ -45,6 +45,7 @@ import type {
 import { overrideOf, type GraphOverride, type TableOverride } from './graph-file.js';
 import { looksLikeKey, profileTable, type ColumnProfile, type TableProfile } from './profile.js';
 import { quoteIdent } from './sql.js';
+import { checkDerivedTime } from './derived-time.js';
 import { raise } from '../errors/index.js';
 import { didYouMean, nearestNames } from '../text/nearest.js';
 
@@ -379,6 +380,14 @@ export async function inferGraph(
         });
       }
     }
+    if (entry?.derivedTime != null) {
+      const pointer = `/tables/${override!.tables!.indexOf(entry)}`;
+      await checkDerivedTime(connector, entry.derivedTime, profile, foreignKeys, {
+        file: where,
+        pointer,
+        table: name,
+      });
+    }
     tables.push(buildTable(name, profile, primaryKey, foreignKeys, entry, where));
   }
   return { graph: { version: 1, tables }, profiles };
@@ -409,14 +418,6 @@ function buildTable(
   if (derivedTime?.from === 'columns') {
     requireColumn(profile, name, derivedTime.date, where);
     requireColumn(profile, name, derivedTime.timeOfDay, where);
-  } else if (
-    derivedTime?.from === 'parent' &&
-    !foreignKeys.some((f) => f.column === derivedTime.foreignKey)
-  ) {
-    raise('DATA_GRAPH_FILE_INVALID', {
-      path: where,
-      reason: `table ${name}: derivedTime.foreignKey ${derivedTime.foreignKey} is not one of its foreign keys`,
-    });
   }
   if (timeUnit !== null && (timeColumn === null || derivedTime !== undefined)) {
     raise('DATA_GRAPH_FILE_INVALID', {

@@ -6,7 +6,7 @@
 import type { Connector } from './connector.js';
 import type { ColumnDef, GraphDef, TableDef } from './graph-def.js';
 import { NULL_MARKERS } from './csv-dialect.js';
-import { epochColumnUnit } from './infer.js';
+import { epochUnit } from './infer.js';
 import { TIME, sourceOf, tableRelation } from './relation.js';
 import { quoteIdent, quoteLiteral, toTimestamp } from './sql.js';
 import { cellValue } from './column-builder.js';
@@ -50,6 +50,9 @@ export async function checkRows(
         ? `count(${quoteIdent(table.timeColumn)}) AS given`
         : `count(${quoteIdent(TIME)}) AS given`,
     );
+  }
+  if (table.timeUnit !== undefined && table.derivedTime === undefined) {
+    await checkTimeUnit(connector, table, add);
   }
   const wide = table.columns.filter(
     (c) => c.stype === 'numerical' && ['int', 'bigint', 'decimal', 'float'].includes(c.physical),
@@ -176,7 +179,9 @@ export async function checkRows(
         details: { max, limit: FLOAT32_MAX },
       });
     } else if (c.physical !== 'float' && max > FLOAT32_EXACT) {
-      const unit = epochColumnUnit(c.name, c.physical, big(`wmin${i}`), big(`wmax${i}`));
+      // Whatever its name: values that are Unix times in exactly one unit get the hint.
+      const integral = c.physical === 'int' || c.physical === 'bigint';
+      const unit = integral ? epochUnit(big(`wmin${i}`), big(`wmax${i}`)) : null;
       const hint = unit === null ? '' : epochHint(table, c.name, unit);
       add({
         severity: 'warning',
@@ -209,6 +214,49 @@ function toBigInt(value: unknown): bigint | null {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
   return typeof value === 'string' && /^-?\d+$/.test(value) ? BigInt(value) : null;
+}
+
+/** Seconds since the Unix epoch of 1980-01-01 and 2100-01-01, the range Unix times must fall in. */
+const PLAUSIBLE_FROM = 315_532_800;
+const PLAUSIBLE_TO = 4_102_444_800;
+const PER_SECOND = { s: 1, ms: 1e3, us: 1e6, ns: 1e9 } as const;
+
+/**
+ * Warns (TIME_UNIT_RANGE) when the raw integer times of `table`'s time column, read in its
+ * timeUnit, fall outside 1980-2100, naming the unit that puts them inside. Reads the source,
+ * as the relation holds them converted (and a wrong unit may overflow the conversion).
+ */
+async function checkTimeUnit(connector: Connector, table: TableDef, add: Add) {
+  const unit = table.timeUnit!;
+  if (table.timeColumn === null) return;
+  const v = quoteIdent(table.timeColumn);
+  const result = await connector.queryAll(
+    `SELECT min(CAST(${v} AS DOUBLE)) AS lo, max(CAST(${v} AS DOUBLE)) AS hi ` +
+      `FROM ${quoteIdent(sourceOf(table))}`,
+  );
+  const min = toBigInt(cellValue(result.columns[0], 0));
+  const max = toBigInt(cellValue(result.columns[1], 0));
+  if (min === null || max === null) return;
+  const from = Number(min) / PER_SECOND[unit];
+  const to = Number(max) / PER_SECOND[unit];
+  if (from >= PLAUSIBLE_FROM && to < PLAUSIBLE_TO) return;
+  // Approximate (mean Gregorian year), as times far out of range do not fit a Date.
+  const year = (seconds: number) => Math.floor(1970 + seconds / 31_556_952);
+  const fits = epochUnit(min, max);
+  const fix =
+    fits === null
+      ? 'no unit (s, ms, us, ns) puts them there: check that the column holds Unix times'
+      : `"timeUnit": "${fits}" puts them there: set it on table ${table.name} in the graph file`;
+  add({
+    severity: 'warning',
+    code: 'TIME_UNIT_RANGE',
+    table: table.name,
+    column: table.timeColumn!,
+    message:
+      `read with "timeUnit": "${unit}", the times of ${table.timeColumn} run from year ` +
+      `${year(from)} to ${year(to)}, outside 1980-2100; ${fix}`,
+    details: { timeUnit: unit, min: String(min), max: String(max), suggested: fits },
+  });
 }
 
 /** What FLOAT_PRECISION adds for an integer column whose values read as Unix times. */

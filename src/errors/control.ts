@@ -8,6 +8,8 @@ export const controlErrors = defineErrors({
     message:
       '{operation} is not available yet: the {component} is not connected to the control plane',
   },
+  CONTROL_UNKNOWN_OPTION: { status: 400, message: 'unknown option {option}{hint}' },
+  CONTROL_UNKNOWN_COMMAND: { status: 400, message: 'unknown command {command}{hint}' },
   CONTROL_INVALID_ARGUMENT: {
     status: 400,
     message: '{name} must be {expected}, got {received}',

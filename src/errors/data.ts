@@ -63,6 +63,11 @@ export const dataErrors = defineErrors({
     status: 400,
     message: 'the graph file {path} is not valid: {reason}',
   },
+  DATA_DERIVED_TIME_INVALID: {
+    status: 400,
+    message:
+      'the graph file {path} is not valid: {pointer} (table {table}): {reason}; expected {expected}',
+  },
   DATA_GRAPH_FILE_UNKNOWN_PROPERTY: {
     status: 400,
     message:

@@ -168,7 +168,7 @@ export const pqlErrors = defineErrors({
   },
   PQL_BAD_TOP_K: {
     status: 400,
-    message: 'TOP {text} at line {line}, column {column} is out of range; expected {expected}',
+    message: '{text} at line {line}, column {column}: k must be {expected}',
   },
   PQL_CLASSIFY_NOT_MULTICATEGORICAL: {
     status: 400,
@@ -186,7 +186,7 @@ export const pqlErrors = defineErrors({
   },
   PQL_FORECAST_RANGE: {
     status: 400,
-    message: 'FORECAST {text} at line {line}, column {column} is out of range; expected {expected}',
+    message: '{text} at line {line}, column {column} is out of range; expected {expected}',
   },
   PQL_ENTITY_FILTER_TARGET: {
     status: 400,

@@ -53,27 +53,37 @@ export function anchorWarnings(anchor: bigint, bounds: AnchorBounds): string[] {
 
 /**
  * Why a batch prediction has no rows: no entity passes the query's entity filter at the anchor,
- * or (no filter) none had been created by then.
+ * or (no filter) none had been created by then. The advice follows the anchor's place: before
+ * the model's data a later anchor, after the data's end an earlier one.
  */
 export function emptyPredictionWarning(
   anchor: bigint,
   entity: { table: string; filter: string | null },
-  dataEnd: bigint | null,
+  bounds: AnchorBounds,
 ): string {
+  const { firstTrainingAnchor: first, dataEnd: end } = bounds;
   const at = isoOf(anchor);
-  const after =
-    dataEnd !== null && anchor > dataEnd
-      ? `; the data ends at ${isoOf(dataEnd)}, so windows after that hold no rows`
+  const afterEnd = end !== null && anchor > end;
+  const beforeData = first !== null && anchor < first;
+  const after = afterEnd
+    ? `; the data ends at ${isoOf(end)}, so windows after that hold no rows`
+    : beforeData
+      ? `; the model's first training anchor is ${isoOf(first)}`
       : '';
-  if (entity.filter !== null) {
+  const latest = 'or none for the latest time in the data';
+  if (entity.filter === null) {
     return (
-      `no entity was predicted: no ${entity.table} row passes the query's filter ` +
-      `WHERE ${entity.filter} at ${at}${after}. Give an earlier anchor time, or none for the ` +
-      'latest time in the data'
+      `no entity was predicted: no ${entity.table} row had been created by ${at}${after}. Give ` +
+      `a later anchor time, ${latest}`
     );
   }
+  const advice = afterEnd
+    ? `Give an earlier anchor time, ${latest}`
+    : beforeData
+      ? `Give a later anchor time, ${latest}`
+      : `Give another anchor time, ${latest}`;
   return (
-    `no entity was predicted: no ${entity.table} row had been created by ${at}. Give a later ` +
-    'anchor time, or none for the latest time in the data'
+    `no entity was predicted: no ${entity.table} row passes the query's filter ` +
+    `WHERE ${entity.filter} at ${at}${after}. ${advice}`
   );
 }

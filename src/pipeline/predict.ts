@@ -352,7 +352,7 @@ export async function runPrediction(
     const warnings = session.anchorWarnings(anchor);
     if (ids.length === 0) {
       const entity = { table: session.meta.entity.table, filter: plan(anchor).entity.filter };
-      warnings.push(emptyPredictionWarning(anchor, entity, session.bounds.dataEnd));
+      warnings.push(emptyPredictionWarning(anchor, entity, session.bounds));
     }
     for (const warning of warnings) ctx.log?.('warn', warning);
     ctx.progress?.(0.4, `predicting ${plural(ids.length, 'entity', 'entities')}`);

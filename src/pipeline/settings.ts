@@ -8,6 +8,7 @@
 import { raise } from '../errors/index.js';
 import { parseTimestampText } from '../control/pql/lexer.js';
 import type { SplitOptions } from '../control/pql/splits.js';
+import { didYouMean, nearestNames } from '../text/nearest.js';
 
 export const RUN_MODES = ['fast', 'normal', 'best'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
@@ -125,11 +126,12 @@ const API_NAME: SettingName = (setting) => `options.${setting}`;
 
 /** Checks settings from JSON; returns them typed. Unknown names are errors (typos matter). */
 export function checkTrainSettings(value: unknown, nameOf: SettingName = API_NAME): TrainSettings {
-  const bad = (name: string, expected: string, received: unknown): never =>
+  // `hint` follows the received value: a did-you-mean for a typo.
+  const bad = (name: string, expected: string, received: unknown, hint = ''): never =>
     raise('CONTROL_INVALID_ARGUMENT', {
       name: name === '' ? 'options' : nameOf(name),
       expected,
-      received: JSON.stringify(received) ?? String(received),
+      received: (JSON.stringify(received) ?? String(received)) + hint,
     });
   // Another setting named inside a message: as the caller's users write it.
   const other = (name: string) => (nameOf === API_NAME ? name : nameOf(name));
@@ -151,10 +153,12 @@ export function checkTrainSettings(value: unknown, nameOf: SettingName = API_NAM
   if (typeof value !== 'object' || Array.isArray(value)) bad('', 'an object', value);
   const o = value as Record<string, unknown>;
   for (const name of Object.keys(o)) {
-    if (!KNOWN.has(name)) bad(name, `one of ${[...KNOWN].join(', ')}`, name);
+    if (KNOWN.has(name)) continue;
+    bad(name, `one of ${[...KNOWN].join(', ')}`, name, didYouMean(nearestNames(name, [...KNOWN])));
   }
   if (o.mode !== undefined && !RUN_MODES.includes(o.mode as RunMode)) {
-    bad('mode', RUN_MODES.join(', '), o.mode);
+    const typo = typeof o.mode === 'string' ? didYouMean(nearestNames(o.mode, RUN_MODES)) : '';
+    bad('mode', RUN_MODES.join(', '), o.mode, typo);
   }
   for (const name of ['epochs', 'channels', 'batchSize', 'patience', 'evalAnchors']) {
     positiveInt(o, name, name === 'channels' ? 4096 : 1_000_000);

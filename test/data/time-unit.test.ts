@@ -196,6 +196,59 @@ describe('integer time columns with timeUnit', () => {
     );
   });
 
+  it('FLOAT_PRECISION points at timeUnit whatever the column is named', async () => {
+    await withDb(
+      [
+        'CREATE TABLE ev (evId INTEGER, started BIGINT, placed TIMESTAMP)',
+        "INSERT INTO ev SELECT range, 1700000000 + range, TIMESTAMP '2023-01-01' FROM range(5)",
+      ],
+      async (db) => {
+        const { graph } = await inferGraph(db);
+        const report = await validateGraph(db, graph);
+        const issue = report.issues.find((i) => i.code === 'FLOAT_PRECISION');
+        expect(issue?.details).toMatchObject({ timeUnit: 's' });
+        expect(issue?.message).toContain('"timeColumn": "started", "timeUnit": "s"');
+      },
+    );
+  });
+
+  // [declared unit, stored values, the unit TIME_UNIT_RANGE suggests (undefined: no warning)]
+  const RANGES: Array<[EpochUnit, string, EpochUnit | null | undefined]> = [
+    ['ms', '1700000000, 1700086400', 's'],
+    ['s', '1700000000000, 1700086400000', 'ms'],
+    ['ns', '1700000000000000, 1700000000000001', 'us'],
+    ['s', '5, 6', null],
+    ['s', '1700000000, 1700086400', undefined],
+    ['ms', '1700000000000, 1700086400000', undefined],
+  ];
+
+  it.each(RANGES)(
+    'timeUnit %s on %s: TIME_UNIT_RANGE suggests %s',
+    async (unit, values, suggested) => {
+      await withDb(
+        [
+          'CREATE TABLE ev (evId INTEGER, started BIGINT)',
+          `INSERT INTO ev SELECT row_number() OVER (), v FROM (SELECT unnest([${values}]) AS v)`,
+        ],
+        async (db) => {
+          const { graph } = await inferGraph(db, {
+            override: { tables: [{ name: 'ev', timeColumn: 'started', timeUnit: unit }] },
+          });
+          const report = await validateGraph(db, graph);
+          const issue = report.issues.find((i) => i.code === 'TIME_UNIT_RANGE');
+          if (suggested === undefined) {
+            expect(issue).toBeUndefined();
+            return;
+          }
+          expect(issue).toMatchObject({ severity: 'warning', table: 'ev', column: 'started' });
+          expect(issue?.details).toMatchObject({ timeUnit: unit, suggested });
+          expect(issue?.message).toContain('outside 1980-2100');
+          if (suggested !== null) expect(issue?.message).toContain(`"timeUnit": "${suggested}"`);
+        },
+      );
+    },
+  );
+
   it('read the same through the Snowflake dialect (the test double)', async () => {
     // The double runs Snowflake's SQL on DuckDB, whose `/` is floating point: nanoseconds, which
     // Snowflake divides exactly, are left to the DuckDB case above.

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { prequelError } from '../../errors/index.js';
 import type { Prequel } from '../../prequel.js';
 import { errorBody, toPrequelError } from './errors.js';
-import { VALIDATOR_OPTIONS } from './validation.js';
+import { validationProblems, VALIDATOR_OPTIONS } from './validation.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerModelRoutes } from './routes/models.js';
@@ -53,6 +53,36 @@ function bearerToken(header: string | undefined): string | null {
   return match === null ? null : match[1];
 }
 
+/**
+ * Refuses a body property that should be a list but is one value: the validator would wrap it
+ * (query strings need that: `formats=csv`), reading `"ids": "1,2"` as the one id "1,2".
+ */
+function listsNotScalars(request: FastifyRequest): void {
+  const schema = request.routeOptions.schema?.body as
+    { properties?: Record<string, { type?: unknown }> } | undefined;
+  const body = request.body;
+  if (schema?.properties === undefined || body === null || typeof body !== 'object') return;
+  for (const [name, value] of Object.entries(body)) {
+    if (schema.properties[name]?.type !== 'array' || Array.isArray(value)) continue;
+    const problems = validationProblems(
+      [
+        {
+          keyword: 'type',
+          instancePath: `/${name}`,
+          parentSchema: schema.properties[name],
+          data: value,
+        },
+      ],
+      'body',
+    );
+    throw prequelError('CONTROL_BAD_REQUEST', {
+      part: 'body',
+      problem: problems.join('; '),
+      problems,
+    });
+  }
+}
+
 /** Builds (but does not start) the Fastify app serving `prequel`. */
 export async function buildApi(
   prequel: Prequel,
@@ -71,6 +101,8 @@ export async function buildApi(
     ajv: {
       customOptions: {
         removeAdditional: false,
+        // Query strings arrive as text (`limit=5`, `formats=csv` as a list of one); a body's
+        // list given as one value is refused first (see listsNotScalars).
         coerceTypes: 'array',
         allowUnionTypes: true,
         ...VALIDATOR_OPTIONS,
@@ -115,6 +147,7 @@ export async function buildApi(
       throw prequelError('CONTROL_UNAUTHORIZED');
     }
   });
+  app.addHook('preValidation', async (request) => listsNotScalars(request));
   app.setErrorHandler((err, request, reply) => {
     const schema = request.routeOptions.schema as { consumes?: string[] } | undefined;
     const error = toPrequelError(err, mapping, {

@@ -4,6 +4,7 @@
 // format with an example) and what was received. A schema may carry `x-hint`, the words for
 // what it accepts where its constraints (a regular expression, an item limit) say too little;
 // they replace the generic description, and advice after a `; ` follows the received value.
+import { didYouMean, nearestNames } from '../../text/nearest.js';
 import { plural } from '../../text/plural.js';
 
 /** The schema keyword holding what a request field accepts, in words. */
@@ -166,6 +167,11 @@ export function validationProblems(errors: SchemaError[], part: string): string[
     const text = `${fieldName(path, part)} must be ${accepts}, got ${describeValue(value, path)}`;
     return [text, ...advice].join('; ');
   };
+  const unknown = (path: string, name: string, known: string[]) => {
+    const typo = didYouMean(nearestNames(name, known));
+    const list = known.length === 0 ? '' : `; known: ${known.join(', ')}`;
+    return `${fieldName(path, part)} has an unknown property "${name}"${typo}${list}`;
+  };
   for (const e of errors) {
     const path = e.instancePath ?? '';
     const p = e.params ?? {};
@@ -178,19 +184,26 @@ export function validationProblems(errors: SchemaError[], part: string): string[
         problems.push({ path, text: mustBe(path, parent, e.data) });
         break;
       case 'required': {
+        // The validator stops at this first error: a misspelt name (`querry`) is the likely
+        // cause of the missing one, so unknown names of a closed object come first.
+        const known = Object.keys(properties);
+        const data = e.data;
+        if (parent.additionalProperties === false && data !== null && typeof data === 'object') {
+          for (const name of Object.keys(data).filter((n) => !known.includes(n))) {
+            problems.push({ path, text: unknown(path, name, known) });
+          }
+        }
         const missing = String(p.missingProperty);
         const at = `${path}/${missing}`;
         problems.push({ path: at, text: mustBe(at, properties[missing], undefined) });
         break;
       }
-      case 'additionalProperties': {
-        const known = Object.keys(properties);
-        const text =
-          `${fieldName(path, part)} has an unknown property "${String(p.additionalProperty)}"` +
-          (known.length === 0 ? '' : `; known: ${known.join(', ')}`);
-        problems.push({ path, text });
+      case 'additionalProperties':
+        problems.push({
+          path,
+          text: unknown(path, String(p.additionalProperty), Object.keys(properties)),
+        });
         break;
-      }
       default:
         problems.push({
           path,

@@ -28,6 +28,8 @@ export interface DataSourceFlags {
   source?: string;
   data?: string;
   graph?: string;
+  /** The name to register --data under (default: its directory or file name). */
+  sourceName?: string;
   /** The flags of `withFileOptions` (delimiter, header, null, encoding). */
   [flag: string]: unknown;
 }
@@ -55,6 +57,13 @@ export async function resolveDataSource(
       received: 'both',
     });
   }
+  if (flags.sourceName !== undefined && flags.source !== undefined) {
+    raise('CONTROL_INVALID_ARGUMENT', {
+      name: '--source-name',
+      expected: 'given with --data or --graph (the name to register their data under)',
+      received: `it with --source ${flags.source}, which is registered already`,
+    });
+  }
   const override = flags.graph === undefined ? undefined : await readGraphFile(flags.graph);
   const notes: string[] = [];
   let source: SourceRecord | null;
@@ -72,9 +81,15 @@ export async function resolveDataSource(
   } else {
     location = dataLocation(flags, override?.data, notes);
     source = await registeredSource(prequel, location);
+    if (source !== null && flags.sourceName !== undefined && source.name !== flags.sourceName) {
+      notes.push(
+        `this data is registered already as source ${source.name}; --source-name ` +
+          `${flags.sourceName} is not used (\`prequel sources\` lists the sources)`,
+      );
+    }
   }
   // The source to be (registered only once its data and the check passed).
-  const record = source ?? (await unregisteredSource(prequel, location!));
+  const record = source ?? (await unregisteredSource(prequel, location!, flags.sourceName));
   const { graph, report } = await withConnector(record, async (connector) => {
     const inferred = await inferGraph(connector, {
       override: override === undefined ? undefined : withoutData(override),
@@ -91,7 +106,10 @@ export async function resolveDataSource(
       kind: 'duckdb',
       settings: record.settings,
     });
-    notes.push(`registered data source ${source.name} (${location!.path})`);
+    notes.push(
+      `registered data source ${source.name} (${location!.path}); reuse it with ` +
+        `--source ${source.name}`,
+    );
   }
   const stored = await prequel.putGraph(source.id, graph);
   const { version } = stored.graph;
@@ -259,14 +277,20 @@ async function registeredSource(
 }
 
 /**
- * The DuckDB source that would read `location`, checked but not registered: named after its
- * directory or file, with a number when the name is taken.
+ * The DuckDB source that would read `location`, checked but not registered: named `chosen`
+ * (--source-name; taken is an error) or after its directory or file, with a number when the
+ * name is taken.
  */
-async function unregisteredSource(prequel: Prequel, location: DataLocation): Promise<SourceRecord> {
+async function unregisteredSource(
+  prequel: Prequel,
+  location: DataLocation,
+  chosen?: string,
+): Promise<SourceRecord> {
   const taken = new Set((await prequel.listSources()).map((s) => s.name));
-  const base = sourceName(location.path);
+  if (chosen !== undefined && taken.has(chosen)) raise('CONTROL_SOURCE_EXISTS', { name: chosen });
+  const base = chosen ?? sourceName(location.path);
   let name = base;
-  for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 60)}-${n}`;
+  for (let n = 2; chosen === undefined && taken.has(name); n++) name = `${base.slice(0, 60)}-${n}`;
   const input = await normaliseSourceInput({
     name,
     kind: 'duckdb',

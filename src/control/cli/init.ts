@@ -16,7 +16,7 @@ interface InitOptions {
 export function registerInitCommand(program: Command): void {
   program
     .command('init')
-    .description('Create a workspace: metadata database and artifact directories')
+    .description('create a workspace: metadata database and artifact directories')
     .argument('[dir]', 'workspace directory', process.env.PREQUEL_WORKSPACE ?? DEFAULT_WORKSPACE)
     .option('--name <name>', 'a name for the workspace', 'default')
     .option('--json', 'print machine-readable JSON')

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `prequel inspect <source>`: infers the graph of a data source, prints its tables, keys, links,
 // semantic types, row counts and validation issues, and writes the graph file for the user to edit.
+import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openDuckDb, type DuckDbOptions } from '../../data/duckdb.js';
+import { formatOf } from '../../data/duckdb-files.js';
 import { inferGraph } from '../../data/infer.js';
 import { readGraphFile, writeGraphFile } from '../../data/graph-file.js';
 import { reportHints, validateGraph, type ValidationReport } from '../../data/validate.js';
@@ -29,6 +31,8 @@ export interface InspectResult {
   graph: GraphDef;
   report: ValidationReport;
   graphFile: string;
+  /** Files of a source directory that are not read as tables (not a table format). */
+  skipped: string[];
   /** What the command prints. */
   output: string;
 }
@@ -46,13 +50,25 @@ export async function inspectSource(
     const graphFile = resolve(options.out ?? 'graph.json');
     const data = { path: resolve(source), files: options.files ?? {} };
     await writeGraphFile(graphFile, graph, data, override);
+    const skipped = skippedFiles(source);
     const output = options.json
-      ? `${JSON.stringify({ source, graphFile, graph, report }, jsonValue, 2)}\n`
-      : formatInspect(source, graph, report, graphFile);
-    return { graph, report, graphFile, output };
+      ? `${JSON.stringify({ source, graphFile, skipped, graph, report }, jsonValue, 2)}\n`
+      : formatInspect(source, graph, report, graphFile, skipped);
+    return { graph, report, graphFile, skipped, output };
   } finally {
     await connector.close();
   }
+}
+
+const TABLE_FORMATS = '.csv, .tsv, .txt, .parquet, .json, .jsonl, .ndjson (each optionally .gz)';
+
+/** The files of a source directory that are not read as tables; hidden files are left out. */
+export function skippedFiles(source: string): string[] {
+  if (!statSync(source).isDirectory()) return [];
+  return readdirSync(source, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && formatOf(e.name) === null)
+    .map((e) => e.name)
+    .sort();
 }
 
 function jsonValue(_key: string, value: unknown): unknown {
@@ -65,8 +81,16 @@ export function formatInspect(
   graph: GraphDef,
   report: ValidationReport,
   graphFile: string,
+  skipped: string[] = [],
 ): string {
-  const lines = [`source: ${source}`, `tables: ${graph.tables.length}`, ''];
+  const lines = [`source: ${source}`, `tables: ${graph.tables.length}`];
+  if (skipped.length > 0) {
+    lines.push(
+      `note: skipped ${plural(skipped.length, 'file')} not in a table format: ` +
+        `${skipped.join(', ')} (read as tables: ${TABLE_FORMATS})`,
+    );
+  }
+  lines.push('');
   for (const table of graph.tables) {
     const rows = table.rowCount === undefined ? '' : ` (${plural(table.rowCount, 'row')})`;
     lines.push(`${table.name}${rows}${table.source === undefined ? '' : ` from ${table.source}`}`);

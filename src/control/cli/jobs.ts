@@ -48,7 +48,7 @@ function describeJob(job: JobRecord): string {
 export function registerJobsCommand(program: Command): void {
   const jobs = program
     .command('jobs')
-    .description('List, show, cancel and rerun jobs')
+    .description('list, show, cancel and rerun jobs')
     .addHelpText(
       'after',
       groupHelp('jobs', [
@@ -61,7 +61,7 @@ export function registerJobsCommand(program: Command): void {
     );
 
   const list = withCommonOptions(
-    jobs.command('list', { isDefault: true }).description('List jobs, newest first'),
+    jobs.command('list', { isDefault: true }).description('list jobs, newest first'),
   );
   list
     .option('--state <state>', `only jobs in this state (${JOB_STATES.join(', ')})`)
@@ -96,7 +96,7 @@ export function registerJobsCommand(program: Command): void {
       );
     });
 
-  withCommonOptions(jobs.command('show').description('Show one job').argument('<id>', 'job id'))
+  withCommonOptions(jobs.command('show').description('show one job').argument('<id>', 'job id'))
     .option('--logs', 'also print its log lines')
     .option('--follow', 'follow its progress until it ends (exit status 1 or 2 if it fails)')
     .addHelpText(
@@ -138,7 +138,7 @@ export function registerJobsCommand(program: Command): void {
     });
 
   withCommonOptions(
-    jobs.command('cancel').description('Cancel a queued or running job').argument('<id>', 'job id'),
+    jobs.command('cancel').description('cancel a queued or running job').argument('<id>', 'job id'),
   )
     .addHelpText('after', examples(['prequel jobs cancel 12']))
     .action(async (id: string, options: CommonOptions) => {
@@ -152,7 +152,7 @@ export function registerJobsCommand(program: Command): void {
   withCommonOptions(
     jobs
       .command('rerun')
-      .description('Queue a failed or cancelled job again')
+      .description('queue a failed or cancelled job again')
       .argument('<id>', 'job id'),
   )
     .addHelpText('after', examples(['prequel jobs rerun 12']))

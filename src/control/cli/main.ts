@@ -65,6 +65,19 @@ function systemError(err: unknown): { code: string; message: string } | null {
   return { code, message: (err as Error).message };
 }
 
+/** The registry code of a commander parse error (an unknown option, a bad option value). */
+function usageCode(commanderCode: string): string {
+  if (commanderCode === 'commander.unknownOption') return 'CONTROL_UNKNOWN_OPTION';
+  if (commanderCode === 'commander.unknownCommand') return 'CONTROL_UNKNOWN_COMMAND';
+  return 'CONTROL_INVALID_ARGUMENT';
+}
+
+/** Keeps commander from printing its own errors under `command`; main() reports them. */
+function silenceParseErrors(command: Command): void {
+  command.configureOutput({ outputError: () => {} });
+  for (const sub of command.commands) silenceParseErrors(sub);
+}
+
 let quietOnClosedStdout = false;
 
 /**
@@ -87,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   // With --json, an error is one JSON object on stderr ({"error": {code, message, ...}}).
   const json = argv.includes('--json');
+  if (json) silenceParseErrors(program);
   const fail = (code: string, message: string, extra: Record<string, unknown> = {}) => {
     if (json) {
       const body = { error: { code, message, ...extra } };
@@ -103,7 +117,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? EXIT_OK : EXIT_USER_ERROR;
+      if (err.exitCode === 0) return EXIT_OK;
+      if (json) {
+        fail(usageCode(err.code), err.message.replace(/^error: /, '').replace(/\n/g, ' '));
+      }
+      return EXIT_USER_ERROR;
     }
     if (err instanceof PqlDiagnostics) {
       if (json) {

@@ -23,14 +23,14 @@ interface ListOptions extends CommonOptions {
 export function registerModelsCommand(program: Command): void {
   const models = program
     .command('models')
-    .description('List and show trained models')
+    .description('list and show trained models')
     .addHelpText(
       'after',
       groupHelp('models', ['prequel models', 'prequel models show 3', 'prequel models --json']),
     );
 
   const list = withCommonOptions(
-    models.command('list', { isDefault: true }).description('List models, newest first'),
+    models.command('list', { isDefault: true }).description('list models, newest first'),
   );
   list
     .option('--limit <n>', 'at most this many', nonNegativeInt('--limit'), 20)
@@ -47,7 +47,7 @@ export function registerModelsCommand(program: Command): void {
     });
 
   withCommonOptions(
-    models.command('show').description('Show one model').argument('<id>', 'model id'),
+    models.command('show').description('show one model').argument('<id>', 'model id'),
   )
     .addHelpText('after', examples(['prequel models show 3', 'prequel models show 3 --json']))
     .action(async (id: string, options: CommonOptions) => {

@@ -141,7 +141,7 @@ export function registerServeCommand(program: Command): void {
   withCommonOptions(
     program
       .command('serve')
-      .description('Serve the REST API (OpenAPI docs at /docs) over a workspace')
+      .description('serve the REST API (OpenAPI docs at /docs) over a workspace')
       .option(
         '-p, --port <n>',
         'TCP port (0 picks a free one)',

@@ -1,22 +1,40 @@
 // SPDX-License-Identifier: Apache-2.0
 // Options shared by the commands that read a data source directly (inspect, explain): how the
 // DuckDB file reader parses CSV files.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { DuckDbOptions } from '../../data/duckdb.js';
 import { duckDbSettings } from '../../pipeline/source.js';
 
+/**
+ * A parser for a string option that refuses another option as its value: commander hands the
+ * next word to the option whatever it is, so `--null --out x.json` would read NULL as "--out".
+ */
+function notAnOption(flag: string, example: string): (value: string) => string {
+  return (value) => {
+    if (value.startsWith('--')) {
+      throw new InvalidArgumentError(`${flag} needs a value, e.g. ${flag} ${example}`);
+    }
+    return value;
+  };
+}
+
 /** Adds --delimiter, --no-header, --null and --encoding to a command. */
 export function withFileOptions(command: Command): Command {
+  const nullString = notAnOption('--null', "'\\N'");
   return command
-    .option('--delimiter <char>', 'CSV field delimiter')
+    .option('--delimiter <char>', 'CSV field delimiter', notAnOption('--delimiter', "';'"))
     .option('--no-header', 'CSV files have no header line')
     .option(
       '--null <string>',
       'a string read as NULL in CSV files, e.g. \\N (repeatable)',
-      (value: string, previous: string[]) => [...previous, value],
+      (value: string, previous: string[]) => [...previous, nullString(value)],
       [] as string[],
     )
-    .option('--encoding <name>', 'CSV encoding: utf-8, latin-1 or utf-16');
+    .option(
+      '--encoding <name>',
+      'CSV encoding: utf-8, latin-1 or utf-16',
+      notAnOption('--encoding', 'utf-8'),
+    );
 }
 
 /**

@@ -67,7 +67,7 @@ function describeTable(table: TableDef): string {
 export function registerSourcesCommand(program: Command): void {
   const sources = program
     .command('sources')
-    .description('List and show the data sources registered in the workspace')
+    .description('list and show the data sources registered in the workspace')
     .addHelpText(
       'after',
       groupHelp('sources', [
@@ -80,7 +80,7 @@ export function registerSourcesCommand(program: Command): void {
   const list = withCommonOptions(
     sources
       .command('list', { isDefault: true })
-      .description('List data sources: name, kind, location and the tables of the latest graph'),
+      .description('list data sources: name, kind, location and the tables of the latest graph'),
   );
   list
     .addHelpText('after', examples(['prequel sources list', 'prequel sources list --json']))
@@ -112,7 +112,7 @@ export function registerSourcesCommand(program: Command): void {
   withCommonOptions(
     sources
       .command('show')
-      .description('Show one data source: settings, secret references, graph versions, tables')
+      .description('show one data source: settings, secret references, graph versions, tables')
       .argument('<source>', 'source name or id'),
   )
     .addHelpText('after', examples(['prequel sources show shop', 'prequel sources show 1 --json']))

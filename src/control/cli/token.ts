@@ -15,7 +15,7 @@ import type { CommonOptions } from './common.js';
 export function registerTokenCommand(program: Command): void {
   const token = program
     .command('token')
-    .description('Manage API tokens of the REST server')
+    .description('manage API tokens of the REST server')
     .addHelpText(
       'after',
       groupHelp('token', [
@@ -28,7 +28,7 @@ export function registerTokenCommand(program: Command): void {
   withCommonOptions(
     token
       .command('create')
-      .description('Create a token; it is printed once and only its hash is stored')
+      .description('create a token; it is printed once and only its hash is stored')
       .argument('<name>', 'a unique name for the token'),
   )
     .addHelpText(
@@ -46,7 +46,7 @@ export function registerTokenCommand(program: Command): void {
       }
     });
 
-  withCommonOptions(token.command('list').description('List tokens (names and prefixes only)'))
+  withCommonOptions(token.command('list').description('list tokens (names and prefixes only)'))
     .addHelpText('after', examples(['prequel token list', 'prequel token list --json']))
     .action(async (options: CommonOptions) => {
       const tokens = await withWorkspace(options, (p) => p.listTokens());
@@ -60,7 +60,7 @@ export function registerTokenCommand(program: Command): void {
   withCommonOptions(
     token
       .command('revoke')
-      .description('Revoke a token by name or id')
+      .description('revoke a token by name or id')
       .argument('<token>', 'token name or id'),
   )
     .addHelpText('after', examples(['prequel token revoke ci-bot']))

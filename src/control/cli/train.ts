@@ -32,6 +32,7 @@ interface TrainFlags extends CommonOptions {
   source?: string;
   data?: string;
   graph?: string;
+  sourceName?: string;
   mode?: string;
   epochs?: number;
   channels?: number;
@@ -125,6 +126,11 @@ export function registerTrainCommand(program: Command): void {
     .option(
       '--graph <file>',
       'graph file merged over the inferred graph; alone, the data it records (`prequel inspect`)',
+    )
+    .option(
+      '--source-name <name>',
+      'the name to register --data (or the data of --graph) under, reused with --source ' +
+        '(default: the directory or file name)',
     )
     .option('--mode <mode>', `run mode: ${RUN_MODES.join(', ')} (default normal)`)
     .option('--epochs <n>', 'training epochs', integer('--epochs', 1))

@@ -132,7 +132,8 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
       row(
         `  ${name}`,
         `${String(step.count).padStart(6)} ${step.count === 1 ? 'anchor ' : 'anchors'}  ` +
-          `${range}  step ${formatDuration(step.anchors.step)}`,
+          // Anchors are listed ascending: the step between them reads as a positive duration.
+          `${range}  step ${formatDuration({ ...step.anchors.step, n: Math.abs(step.anchors.step.n) })}`,
       );
     }
   } else {
@@ -143,7 +144,11 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
   }
   const anchor =
     plan.prediction.anchor === null ? 'none (static)' : formatTimestamp(plan.prediction.anchor);
-  row('predict', `anchor ${anchor}; entities satisfying the WHERE at that anchor`);
+  const entities =
+    plan.entity.filter === null
+      ? `all ${plan.entity.table} rows present at that anchor (no WHERE)`
+      : 'entities satisfying the WHERE at that anchor';
+  row('predict', `anchor ${anchor}; ${entities}`);
   row('sampling', JSON.stringify(plan.defaults.sampling));
   row('model', JSON.stringify(plan.defaults.model));
   for (const w of plan.warnings) row('warning', `[${w.code}] ${w.message}`);

@@ -88,6 +88,28 @@ export { TIME_UNITS } from './token-stream.js';
 
 const MAX_COMPARISONS = 1000;
 
+const RANK_PLACE =
+  'RANK TOP k goes right after the target, and only for set-valued targets (LIST_DISTINCT): ' +
+  'PREDICT <target> RANK TOP k FOR EACH ...';
+
+/** Where each problem type goes, for a problem clause found out of place. */
+const PROBLEM_PLACES: readonly { keyword: string; place: string }[] = [
+  {
+    keyword: 'FORECAST',
+    place:
+      'FORECAST n TIMEFRAMES goes right after the target: ' +
+      'PREDICT <target> FORECAST n TIMEFRAMES FOR EACH ...',
+  },
+  { keyword: 'RANK', place: RANK_PLACE },
+  { keyword: 'TOP', place: RANK_PLACE },
+  {
+    keyword: 'CLASSIFY',
+    place:
+      'CLASSIFY goes right after a set-valued target (LIST_DISTINCT): ' +
+      'PREDICT <target> CLASSIFY FOR EACH ...',
+  },
+];
+
 /** A condition, or an operand with no comparison (`at`: the token where one was expected). */
 type Parsed = Condition | { kind: 'bare'; operand: Operand; span: Span; at: number };
 
@@ -113,6 +135,7 @@ class Parser extends TokenStream {
   private parseQuery(): Query {
     const evaluate = this.acceptKw('EVALUATE');
     const start = this.peek().span;
+    this.misplacedProblem('PREDICT first');
     const target = this.parseClause<Target>(() => {
       this.expectKw('PREDICT');
       return this.parseTarget();
@@ -134,6 +157,7 @@ class Parser extends TokenStream {
         continue;
       }
       const expected = assuming !== null ? 'the end of the query' : 'WHERE, ASSUMING or the end';
+      if (this.misplacedProblem(expected)) continue;
       const fault = this.error('PQL_UNEXPECTED_TOKEN', this.peek().span, expected);
       this.recover(fault, this.depth, CLAUSE, true);
     }
@@ -147,6 +171,19 @@ class Parser extends TokenStream {
       source: this.source,
       span: this.map.span(0, this.source.length),
     };
+  }
+
+  /**
+   * A problem type before PREDICT or after FOR EACH: one error that says where it goes (right
+   * after the target); the clause is then read and dropped, so the rest parses without a cascade.
+   */
+  private misplacedProblem(expected: string): boolean {
+    const tok = this.peek();
+    const kw = PROBLEM_PLACES.find((p) => this.isKw(tok, p.keyword));
+    if (kw === undefined || this.isPunct(this.peek(1), '.')) return false;
+    this.report(this.error('PQL_UNEXPECTED_TOKEN', tok.span, `${expected}; ${kw.place}`), this.pos);
+    this.parseClause<ProblemSpec>(() => this.parseProblem(), { kind: 'none' });
+    return true;
   }
 
   /** Parses a clause; on a syntax error, skips to the next clause and returns `fallback`. */

@@ -3,6 +3,7 @@
 // fixed units add exact microseconds, months move the calendar month and clamp the day to the
 // month's length (2024-01-31 + 1 month = 2024-02-29), as DuckDB and Snowflake do.
 import type { TimeUnit } from './ast.js';
+import { plural } from '../../text/plural.js';
 
 export interface Duration {
   n: number;
@@ -96,5 +97,5 @@ export function formatGap(micros: bigint): string {
 }
 
 export function formatDuration(d: Duration): string {
-  return `${d.n} ${d.unit}`;
+  return plural(d.n, d.unit.replace(/s$/, ''), d.unit);
 }

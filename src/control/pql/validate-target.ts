@@ -83,7 +83,7 @@ export function checkProblem(v: Validator, target: TargetInfo | null): void {
       if (problem.k === null)
         v.add('PQL_RANK_WITHOUT_TOP', problem.span, 'RANK TOP k', 'RANK TOP 10');
       else if (problem.k < 1 || problem.k > 10_000_000)
-        v.add('PQL_BAD_TOP_K', problem.span, 'an integer k from 1 to 10000000');
+        v.add('PQL_BAD_TOP_K', problem.span, 'an integer from 1 to 10000000');
       if (target !== null && !setValued) {
         v.add(
           'PQL_RANK_NOT_KEY',

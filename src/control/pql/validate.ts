@@ -233,7 +233,17 @@ export class Validator {
     if (table === null) return null;
     if (agg.filter !== null) this.checkCondition(agg.filter, 'filter', table);
     if (this.entity === null) return null;
-    const links = table === this.entity ? [] : linksTo(table, this.entity);
+    if (table === this.entity) {
+      const name = table.name;
+      this.add(
+        'PQL_NOT_REACHABLE',
+        agg.column.table.span,
+        `another table: ${name} is the entity's own table and cannot be aggregated over ` +
+          `itself; aggregate a table that links to ${name}, or use a column ${name}.column`,
+      );
+      return null;
+    }
+    const links = linksTo(table, this.entity);
     if (links.length === 0) {
       const linked = this.graph.tables.filter(
         (t) => t !== this.entity && linksTo(t, this.entity!).length > 0,
@@ -343,7 +353,8 @@ export class Validator {
       this.add(
         'PQL_NO_TIME_COLUMN',
         agg.span,
-        `a table with a time column (${table.name} is static); drop the window`,
+        `a time column on ${table.name}: give it one in the graph file (\`timeColumn\`, or ` +
+          '`derivedTime` from a timed parent table; see docs/graph-file.md)',
       );
     }
     for (const [value, span] of [
@@ -442,12 +453,15 @@ export class Validator {
     const table = this.resolveTable(ref.table);
     if (table === null) return null;
     if (ctx === 'filter' && table !== fact) {
-      const suggestion = ref.column === null ? null : `${fact!.name}.${ref.column.text}`;
+      // Suggest only a column the aggregated table has: the nearest by name, or none.
+      const names = fact!.columns.map((c) => c.name);
+      const shown = names.length > MAX_LISTED ? [...names.slice(0, MAX_LISTED), '...'] : names;
+      const near = ref.column === null ? null : nearest(ref.column.text, names);
       this.add(
         'PQL_FILTER_COLUMN_TABLE',
         ref.span,
-        `a column of the aggregated table ${fact!.name}`,
-        suggestion,
+        `a column of the aggregated table ${fact!.name} (${shown.join(', ')})`,
+        near === null ? null : `${fact!.name}.${near}`,
       );
       return null;
     }
