@@ -269,6 +269,7 @@ async function fileError(
   const line = /CSV Error on Line: (\d+)/.exec(text);
   if (format === 'csv' && /Invalid unicode/i.test(text)) {
     const encoding = options.encoding ?? 'utf-8';
+    const other = encoding === 'latin-1' ? 'utf-16' : 'latin-1';
     return prequelError(
       'DATA_CSV_ENCODING',
       {
@@ -276,7 +277,7 @@ async function fileError(
         encoding,
         line: line === null ? 'unknown' : Number(line[1]),
         found: 'a byte sequence that is not valid in that encoding',
-        hint: `read it with the encoding it was written in, e.g. ${optionHint('encoding', encoding === 'latin-1' ? 'utf-16' : 'latin-1')}`,
+        hint: `read it with the encoding it was written in, e.g. ${optionHint('encoding', other)}`,
       },
       err,
     );

@@ -4,7 +4,8 @@
 // Rules (each overridable per table from the graph file or the API):
 // - Primary key: an integer or string column named `id`, `<table>Id` / `<table>_id` (table name
 //   singular or plural, case and underscores ignored), preferring one with no NULL and no
-//   repeated value (a named key with repeats stays the key and fails validation); failing that, the first column when its name reads as a key (`...Id`, `..._id`) and it is
+//   repeated value (a named key with repeats stays the key and fails validation); failing that,
+//   the first column when its name reads as a key (`...Id`, `..._id`) and it is
 //   unique and non-NULL and not named after another table. Otherwise there is no primary key.
 // - Foreign key: a column whose name reads as a key and is not its own table's primary key,
 //   referencing table P when its name equals P's key name, or `<P>Id` (singular or plural), or
@@ -182,7 +183,8 @@ async function contained(
   const c = quoteIdent(column.name);
   const k = quoteIdent(parent.key.name);
   const sql =
-    `SELECT count(*) AS n FROM (SELECT DISTINCT ${c} AS v FROM ${quoteIdent(child.source)} WHERE ${c} IS NOT NULL) x ` +
+    `SELECT count(*) AS n FROM (SELECT DISTINCT ${c} AS v FROM ${quoteIdent(child.source)} ` +
+    `WHERE ${c} IS NOT NULL) x ` +
     `WHERE NOT EXISTS (SELECT 1 FROM ${quoteIdent(parent.profile.source)} p WHERE p.${k} = x.v)`;
   const result = await connector.queryAll(sql);
   const n = result.columns[0];
@@ -424,7 +426,8 @@ function buildTable(
       path: where,
       reason:
         `table ${name}: "timeUnit" is the unit of an integer timeColumn read from the data; ` +
-        `remove it, or set timeColumn to such a column${derivedTime === undefined ? '' : ' and remove derivedTime'}`,
+        `remove it, or set timeColumn to such a column` +
+        (derivedTime === undefined ? '' : ' and remove derivedTime'),
     });
   }
 

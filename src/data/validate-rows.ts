@@ -175,7 +175,9 @@ export async function checkRows(
         code: 'FLOAT_OVERFLOW',
         table: table.name,
         column: c.name,
-        message: `numerical values up to ${max} exceed float32 (largest ${FLOAT32_MAX}) and are stored as infinity`,
+        message:
+          `numerical values up to ${max} exceed float32 (largest ${FLOAT32_MAX}) ` +
+          'and are stored as infinity',
         details: { max, limit: FLOAT32_MAX },
       });
     } else if (c.physical !== 'float' && max > FLOAT32_EXACT) {
@@ -188,7 +190,9 @@ export async function checkRows(
         code: 'FLOAT_PRECISION',
         table: table.name,
         column: c.name,
-        message: `numerical values up to ${max} are rounded when stored as float32 (exact up to 2^24)${hint}`,
+        message:
+          `numerical values up to ${max} are rounded when stored as float32 ` +
+          `(exact up to 2^24)${hint}`,
         details: unit === null ? { max } : { max, timeUnit: unit },
       });
     }
@@ -289,7 +293,8 @@ async function reportNumbers(
     column.name,
     `${numberCast('v')} IS NULL${notMarker}`,
   );
-  const values = `${bad} of ${plural(given, 'value')} ${bad === 1 ? 'does' : 'do'} not parse as a number`;
+  const values =
+    `${bad} of ${plural(given, 'value')} ` + `${bad === 1 ? 'does' : 'do'} not parse as a number`;
   const declare = `"columns": [{"name": "${column.name}", "stype": "numerical"}]`;
   const message =
     column.stype === 'numerical'

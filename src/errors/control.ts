@@ -43,12 +43,14 @@ export const controlErrors = defineErrors({
   CONTROL_METADATA_TOO_NEW: {
     status: 500,
     message:
-      'the metadata database is at schema version {found}, newer than this prequel supports ({supported}); upgrade prequel',
+      'the metadata database is at schema version {found}, newer than this prequel supports ' +
+      '({supported}); upgrade prequel',
   },
   CONTROL_PLAIN_SECRET: {
     status: 400,
     message:
-      'setting {field} looks like a secret given as a plain value; pass it in `secrets` as {"env": "VAR"} or {"keyFile": "/path"}',
+      'setting {field} looks like a secret given as a plain value; pass it in `secrets` as ' +
+      '{"env": "VAR"} or {"keyFile": "/path"}',
   },
   CONTROL_SECRET_REF_INVALID: {
     status: 400,
@@ -109,7 +111,8 @@ export const controlErrors = defineErrors({
   CONTROL_UNAUTHORIZED: {
     status: 401,
     message:
-      'missing or invalid bearer token: send `Authorization: Bearer <token>`; create one with `prequel token create <name>`',
+      'missing or invalid bearer token: send `Authorization: Bearer <token>`; create one with ' +
+      '`prequel token create <name>`',
   },
   CONTROL_BAD_REQUEST: { status: 400, message: 'invalid request {part}: {problem}' },
   CONTROL_UNSUPPORTED_MEDIA_TYPE: {
@@ -148,8 +151,8 @@ export const controlErrors = defineErrors({
   CONTROL_UNKNOWN_ENTITIES: {
     status: 400,
     message:
-      '{count} of the given ids {count|is not a row|are not rows} of {table} (first: {examples}); ' +
-      'give primary key values of {table}',
+      '{count} of the given ids {count|is not a row|are not rows} of {table} (first: ' +
+      '{examples}); give primary key values of {table}',
   },
   CONTROL_DUPLICATE_IDS: {
     status: 400,

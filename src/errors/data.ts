@@ -66,7 +66,8 @@ export const dataErrors = defineErrors({
   DATA_DERIVED_TIME_INVALID: {
     status: 400,
     message:
-      'the graph file {path} is not valid: {pointer} (table {table}): {reason}; expected {expected}',
+      'the graph file {path} is not valid: {pointer} (table {table}): {reason}; expected ' +
+      '{expected}',
   },
   DATA_GRAPH_FILE_UNKNOWN_PROPERTY: {
     status: 400,
@@ -88,7 +89,8 @@ export const dataErrors = defineErrors({
   DATA_FK_TYPE_MISMATCH: {
     status: 400,
     message:
-      'the foreign key {table}.{column} ({childType}) cannot match {references}.{key} ({parentType})',
+      'the foreign key {table}.{column} ({childType}) cannot match {references}.{key} ' +
+      '({parentType})',
   },
   DATA_PK_DUPLICATE: {
     status: 400,

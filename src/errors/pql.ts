@@ -73,12 +73,14 @@ export const pqlErrors = defineErrors({
   PQL_NOT_REACHABLE: {
     status: 400,
     message:
-      'table of {text} at line {line}, column {column} is not reachable from the entity; expected {expected}',
+      'table of {text} at line {line}, column {column} is not reachable from the entity; ' +
+      'expected {expected}',
   },
   PQL_AMBIGUOUS_LINK: {
     status: 400,
     message:
-      '{text} at line {line}, column {column} links to the entity through several foreign keys; expected {expected}',
+      '{text} at line {line}, column {column} links to the entity through several foreign keys; ' +
+      'expected {expected}',
   },
   PQL_TABLE_EMPTY: {
     status: 400,
@@ -88,7 +90,8 @@ export const pqlErrors = defineErrors({
   PQL_NO_TIME_COLUMN: {
     status: 400,
     message:
-      'the windowed aggregation {text} at line {line}, column {column} needs a time column; expected {expected}',
+      'the windowed aggregation {text} at line {line}, column {column} needs a time column; ' +
+      'expected {expected}',
   },
   PQL_WINDOW_ORDER: {
     status: 400,
@@ -111,7 +114,8 @@ export const pqlErrors = defineErrors({
   PQL_WHERE_FUTURE_WINDOW: {
     status: 400,
     message:
-      'the entity filter window {text} at line {line}, column {column} looks ahead; expected {expected}',
+      'the entity filter window {text} at line {line}, column {column} looks ahead; expected ' +
+      '{expected}',
   },
   PQL_ASSUMING_PAST_WINDOW: {
     status: 400,
@@ -134,7 +138,8 @@ export const pqlErrors = defineErrors({
   PQL_FILTER_COLUMN_TABLE: {
     status: 400,
     message:
-      'the aggregation filter column {text} at line {line}, column {column} is from another table; expected {expected}',
+      'the aggregation filter column {text} at line {line}, column {column} is from another ' +
+      'table; expected {expected}',
   },
   PQL_NESTED_AGGREGATION: {
     status: 400,
@@ -152,7 +157,8 @@ export const pqlErrors = defineErrors({
   PQL_STATIC_MIXED_TEMPORAL: {
     status: 400,
     message:
-      'the static target is mixed with the time window {text} at line {line}, column {column}; expected {expected}',
+      'the static target is mixed with the time window {text} at line {line}, column {column}; ' +
+      'expected {expected}',
   },
   PQL_RANK_NOT_KEY: {
     status: 400,
@@ -182,7 +188,8 @@ export const pqlErrors = defineErrors({
   PQL_FORECAST_TARGET: {
     status: 400,
     message:
-      'FORECAST needs a temporal numerical target, got {text} at line {line}, column {column}; expected {expected}',
+      'FORECAST needs a temporal numerical target, got {text} at line {line}, column {column}; ' +
+      'expected {expected}',
   },
   PQL_FORECAST_RANGE: {
     status: 400,
@@ -209,7 +216,8 @@ export const pqlErrors = defineErrors({
   PQL_TOO_FEW_ANCHORS: {
     status: 400,
     message:
-      'only {received} anchor times fit between {dataStart} and {dataEnd} with step {step}; expected at least {expected}',
+      'only {received} anchor times fit between {dataStart} and {dataEnd} with step {step}; ' +
+      'expected at least {expected}',
   },
   PQL_SPLIT_EMPTY: {
     status: 400,
@@ -235,8 +243,8 @@ export const pqlErrors = defineErrors({
   PQL_DATA_ENDS_BEFORE_WINDOW: {
     status: 400,
     message:
-      'the data ends at {dataEnd} but the last {split} window closes at {windowEnd}, {gap} later; ' +
-      'to keep a partial last window, pass --allow-partial-window (CLI) or set ' +
+      'the data ends at {dataEnd} but the last {split} window closes at {windowEnd}, {gap} ' +
+      'later; to keep a partial last window, pass --allow-partial-window (CLI) or set ' +
       'allowPartialWindow (API and library options)',
   },
   PQL_WINDOW_AFTER_DATA: {
@@ -257,7 +265,7 @@ export const pqlErrors = defineErrors({
   PQL_PARTIAL_WINDOW: {
     status: 200,
     message:
-      'the last {split} window closes at {windowEnd} but the data ends at {dataEnd}, {gap} earlier; ' +
-      'its labels see a partial window',
+      'the last {split} window closes at {windowEnd} but the data ends at {dataEnd}, {gap} ' +
+      'earlier; its labels see a partial window',
   },
 });

@@ -3,8 +3,8 @@
 // filter admits at that time (or the entities named in an uploaded id file), predicted from the
 // graph as it was at the anchor (nothing later is sampled), written as CSV, Parquet, Arrow IPC
 // and JSON with the entity key and the anchor time on every row. Integer keys stay integers in
-// Parquet, Arrow and warehouse tables; JSON keeps every key a string, so 64-bit ids stay exact. A ModelSession keeps one model
-// loaded for synchronous predictions of a few given ids.
+// Parquet, Arrow and warehouse tables; JSON keeps every key a string, so 64-bit ids stay exact. A
+// ModelSession keeps one model loaded for synchronous predictions of a few given ids.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { GraphVersion } from '../control/metadata/graphs.js';

@@ -124,7 +124,8 @@ describe('integer time columns with timeUnit', () => {
           });
           const timeRange = (await readTimeRange(db, graph))!;
           const query =
-            'PREDICT COUNT(ev.*, 0, 1, days) FOR EACH users.userId WHERE COUNT(ev.*, -1, 0, days) > 0';
+            'PREDICT COUNT(ev.*, 0, 1, days) FOR EACH users.userId WHERE COUNT(ev.*, -1, 0, ' +
+            'days) > 0';
           const plan = compilePlan(query, graph, { timeRange, predictionAnchor: T0 });
           const result = await db.queryAll(plan.prediction.sql.sql, plan.prediction.sql.params);
           expect(valuesOf(result, 'entity_id'), unit).toEqual([1n]);
@@ -179,22 +180,25 @@ describe('integer time columns with timeUnit', () => {
     );
   });
 
-  it('FLOAT_PRECISION on a Unix-time integer that is not the time column points at timeUnit', async () => {
-    await withDb(
-      [
-        'CREATE TABLE ev (evId INTEGER, created_at BIGINT, placed TIMESTAMP)',
-        "INSERT INTO ev SELECT range, 1700000000 + range, TIMESTAMP '2023-01-01' FROM range(5)",
-      ],
-      async (db) => {
-        const { graph } = await inferGraph(db);
-        expect(findTable(graph, 'ev')?.timeColumn).toBe('placed');
-        const report = await validateGraph(db, graph);
-        const issue = report.issues.find((i) => i.code === 'FLOAT_PRECISION');
-        expect(issue?.details).toMatchObject({ timeUnit: 's' });
-        expect(issue?.message).toContain('"timeColumn": "created_at", "timeUnit": "s"');
-      },
-    );
-  });
+  it(
+    'FLOAT_PRECISION on a Unix-time integer that is not the time column ' + 'points at timeUnit',
+    async () => {
+      await withDb(
+        [
+          'CREATE TABLE ev (evId INTEGER, created_at BIGINT, placed TIMESTAMP)',
+          "INSERT INTO ev SELECT range, 1700000000 + range, TIMESTAMP '2023-01-01' FROM range(5)",
+        ],
+        async (db) => {
+          const { graph } = await inferGraph(db);
+          expect(findTable(graph, 'ev')?.timeColumn).toBe('placed');
+          const report = await validateGraph(db, graph);
+          const issue = report.issues.find((i) => i.code === 'FLOAT_PRECISION');
+          expect(issue?.details).toMatchObject({ timeUnit: 's' });
+          expect(issue?.message).toContain('"timeColumn": "created_at", "timeUnit": "s"');
+        },
+      );
+    },
+  );
 
   it('FLOAT_PRECISION points at timeUnit whatever the column is named', async () => {
     await withDb(

@@ -75,7 +75,8 @@ function fanoutList(value: string): number[] {
   const hops = value.split(',').map((v) => v.trim());
   if (hops.some((h) => !/^(-1|[0-9]+)$/.test(h) || h === '0')) {
     throw new InvalidArgumentError(
-      `--fanouts must be neighbours per hop separated by commas (e.g. 32,16; -1 for all), got ${value}`,
+      '--fanouts must be neighbours per hop separated by commas (e.g. 32,16; -1 for all), ' +
+        `got ${value}`,
     );
   }
   return hops.map(Number);
@@ -115,7 +116,8 @@ export function registerTrainCommand(program: Command): void {
     .description('train a model for a predictive query (progress on stderr; Ctrl-C cancels)')
     .argument(
       '<query>',
-      'the predictive query, e.g. "PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id"',
+      'the predictive query, e.g. "PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH ' +
+        'customers.customer_id"',
     )
     .option('--source <name>', 'a data source registered in the workspace')
     .option(
@@ -147,9 +149,13 @@ export function registerTrainCommand(program: Command): void {
     .addHelpText(
       'after',
       examples([
-        'prequel train "PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id" --data ./shop --mode fast',
-        'prequel train "PREDICT SUM(orders.total, 0, 30, days) FOR EACH customers.customer_id" --source shop --epochs 5 --fanouts 16,8',
-        'prequel train "PREDICT COUNT(results.* WHERE results.position = 1, 0, 30, days) > 0 FOR EACH drivers.driverId" --graph graph.json --validation-start 2005-01-01 --test-start 2010-01-01',
+        'prequel train "PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id" ' +
+          '--data ./shop --mode fast',
+        'prequel train "PREDICT SUM(orders.total, 0, 30, days) FOR EACH customers.customer_id" ' +
+          '--source shop --epochs 5 --fanouts 16,8',
+        'prequel train "PREDICT COUNT(results.* WHERE results.position = 1, 0, 30, days) > 0 FOR ' +
+          'EACH drivers.driverId" --graph graph.json --validation-start 2005-01-01 --test-start ' +
+          '2010-01-01',
         'prequel train "..." --source shop --json > model.json',
       ]),
     )

@@ -98,11 +98,9 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
     t.forecastSteps === null ? '' : plural(t.forecastSteps, 'timeframe'),
     t.rankedTable === null ? '' : `ranks ${t.rankedTable}`,
   ].filter((x) => x !== '');
-  row(
-    'task',
-    `${t.type}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; ` +
-      `metrics ${t.metrics.length > 0 ? t.metrics.join(', ') : 'none (the trainer cannot learn it)'}`,
-  );
+  const metrics =
+    t.metrics.length > 0 ? t.metrics.join(', ') : 'none (the trainer cannot learn it)';
+  row('task', `${t.type}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}; metrics ${metrics}`);
   const horizon =
     plan.target.horizon === null ? 'static' : `horizon ${formatDuration(plan.target.horizon)}`;
   row('target', `${plan.target.text}  [${horizon}]`);
@@ -129,11 +127,12 @@ export function explainPlan(plan: QueryPlan, options: ExplainOptions = {}): stri
         step.first === null
           ? 'none'
           : `${formatTimestamp(step.first)} .. ${formatTimestamp(step.last!)}`;
+      const stepN = Math.abs(step.anchors.step.n);
       row(
         `  ${name}`,
         `${String(step.count).padStart(6)} ${step.count === 1 ? 'anchor ' : 'anchors'}  ` +
           // Anchors are listed ascending: the step between them reads as a positive duration.
-          `${range}  step ${formatDuration({ ...step.anchors.step, n: Math.abs(step.anchors.step.n) })}`,
+          `${range}  step ${formatDuration({ ...step.anchors.step, n: stepN })}`,
       );
     }
   } else {

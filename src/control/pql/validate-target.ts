@@ -151,7 +151,8 @@ export function checkProblem(v: Validator, target: TargetInfo | null): void {
     v.add(
       'PQL_STATIC_LIST_DISTINCT',
       agg.span,
-      'a window, e.g. LIST_DISTINCT(t.c, 0, 30, days); only RANK TOP k over a foreign key may omit it',
+      'a window, e.g. LIST_DISTINCT(t.c, 0, 30, days); only RANK TOP k over a foreign key may ' +
+        'omit it',
     );
   }
 }
