@@ -149,7 +149,8 @@ export async function resolveDelimiter(
     code: 'CSV_DELIMITER_SUSPECT',
     table,
     message:
-      `${path} read with the delimiter ${show(delimiter)} has one column, ${JSON.stringify(header)}; ` +
+      `${path} read with the delimiter ${show(delimiter)} ` +
+      `has one column, ${JSON.stringify(header)}; ` +
       `it looks ${show(likely)}-delimited: read it with ${optionShort('delimiter', likely)}`,
     details: { file: path, delimiter, detected: likely },
     hint: hint(likely),
@@ -251,8 +252,10 @@ export async function settleNullMarkers(
         table,
         count: cells,
         message:
-          `${path} writes NULL as '\\N' (${plural(cells, 'value')} in ${names.join(', ')}); read as NULL ` +
-          `they give ${changed.join(', ')}; to make it explicit: ${optionShort('nullStrings', AUTO_NULL)}`,
+          `${path} writes NULL as '\\N' ` +
+          `(${plural(cells, 'value')} in ${names.join(', ')}); read as NULL ` +
+          `they give ${changed.join(', ')}; ` +
+          `to make it explicit: ${optionShort('nullStrings', AUTO_NULL)}`,
         details: { file: path, marker: AUTO_NULL, columns: names, typed: changed, count: cells },
         hint: nullHint(AUTO_NULL),
       });
@@ -260,7 +263,8 @@ export async function settleNullMarkers(
     }
     const args = csvArguments(read).join(', ');
     await connection.run(
-      `CREATE OR REPLACE TABLE ${quoteIdent(table)} AS SELECT * FROM read_csv(${quoteLiteral(path)}, ${args})`,
+      `CREATE OR REPLACE TABLE ${quoteIdent(table)} ` +
+        `AS SELECT * FROM read_csv(${quoteLiteral(path)}, ${args})`,
     );
     types = [...(await columnTypes(connection, quoteIdent(table)))];
   }
@@ -279,7 +283,8 @@ export async function settleNullMarkers(
       column: column.name,
       count: total,
       message:
-        `${path}: ${plural(total, 'value')} of ${column.name} ${total === 1 ? 'is' : 'are'} ${shown}` +
+        `${path}: ${plural(total, 'value')} of ${column.name} ` +
+        `${total === 1 ? 'is' : 'are'} ${shown}` +
         (column.othersParse ? ', the others numbers or times, so it reads as text' : '') +
         `; if ${shown} means NULL, read with ${optionShort('nullStrings', markers[0])}`,
       details: { file: path, column: column.name, markers, count: total },

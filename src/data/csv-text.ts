@@ -41,7 +41,10 @@ const optionJson = (key: OptionKey, value: string) =>
  * accept under the same name.
  */
 export function optionHint(key: OptionKey, value: string): string {
-  return `${optionFlag(key, value)} ("${key}": ${optionJson(key, value)} in a data source's settings, the library's file options or the graph file's data.files)`;
+  return (
+    `${optionFlag(key, value)} ("${key}": ${optionJson(key, value)} in a data source's settings, ` +
+    "the library's file options or the graph file's data.files)"
+  );
 }
 
 /**
@@ -49,7 +52,8 @@ export function optionHint(key: OptionKey, value: string): string {
  * full optionHint goes once in the warning's hint).
  */
 export function optionShort(key: OptionKey, value: string): string {
-  return `${optionFlag(key, value)} ("${key}": ${optionJson(key, value)} in a data source's settings)`;
+  const json = optionJson(key, value);
+  return `${optionFlag(key, value)} ("${key}": ${json} in a data source's settings)`;
 }
 
 function stream(path: string): Readable {
@@ -138,7 +142,8 @@ function checkNotBinary(
   if (control > CONTROL_SHARE_MAX * sample.length) {
     unreadable(
       path,
-      `it holds binary data (${control} control bytes in its first ${sample.length}), not text; ${text.expected}`,
+      `it holds binary data (${control} control bytes in its first ${sample.length}), ` +
+        `not text; ${text.expected}`,
     );
   }
 }
@@ -244,7 +249,9 @@ async function checkUtf8(path: string): Promise<void> {
     line: await lineAt(path, bad.offset),
     found: `the byte ${hex(bad.bytes.subarray(0, 1))} (offset ${bad.offset})`,
     offset: bad.offset,
-    hint: `if it is Latin-1 or Windows-1252 text, read it with ${optionHint('encoding', 'latin-1')}`,
+    hint:
+      'if it is Latin-1 or Windows-1252 text, ' +
+      `read it with ${optionHint('encoding', 'latin-1')}`,
   });
 }
 

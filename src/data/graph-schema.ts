@@ -242,7 +242,8 @@ function describe(schema: JsonSchema): string {
     const branches = branchesOf(schema);
     const values = branches.filter((b) => 'const' in b || b.type === 'null');
     if (values.length === branches.length) {
-      return `one of ${orList(values.map((b) => ('const' in b ? JSON.stringify(b.const) : 'null')))}`;
+      const listed = values.map((b) => ('const' in b ? JSON.stringify(b.const) : 'null'));
+      return `one of ${orList(listed)}`;
     }
     const objects = branches.filter((b) => b.type === 'object');
     const parts = branches.filter((b) => b.type !== 'object').map(describe);

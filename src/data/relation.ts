@@ -80,7 +80,9 @@ function derivedTime(graph: GraphDef, table: TableDef, dialect: SqlDialect, dept
   if (fk === undefined || parent === undefined || parent.primaryKey === null || depth > 8) {
     return raise('DATA_GRAPH_FILE_INVALID', {
       path: 'the graph definition',
-      reason: `table ${table.name}: derived time through ${derived.foreignKey} needs a foreign key to a table with a primary key`,
+      reason:
+        `table ${table.name}: derived time through ${derived.foreignKey} ` +
+        'needs a foreign key to a table with a primary key',
     });
   }
   const time =

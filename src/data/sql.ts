@@ -27,7 +27,10 @@ export function combineDateTime(dialect: SqlDialect, date: string, timeOfDay: st
   if (dialect === 'duckdb') {
     return `(CAST(${date} AS DATE) + COALESCE(TRY_CAST(${timeOfDay} AS TIME), TIME '00:00:00'))`;
   }
-  return `TIMESTAMP_NTZ_FROM_PARTS(TO_DATE(${date}), COALESCE(TRY_TO_TIME(TO_VARCHAR(${timeOfDay})), TO_TIME('00:00:00')))`;
+  return (
+    `TIMESTAMP_NTZ_FROM_PARTS(TO_DATE(${date}), ` +
+    `COALESCE(TRY_TO_TIME(TO_VARCHAR(${timeOfDay})), TO_TIME('00:00:00')))`
+  );
 }
 
 /** An expression cast to a timestamp without time zone; strings that do not parse give NULL. */

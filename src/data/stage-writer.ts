@@ -183,7 +183,9 @@ export async function writeNodeFile(
   features.forEach((c, j) => select.push(`${featureExpression(table, c, dialect)} AS "f${j}"`));
   encoders.forEach((e) => fields.push(e.arrowField()));
   const schema = new Schema(fields);
-  const sql = `SELECT ${select.length > 0 ? select.join(', ') : '1 AS "__one"'} FROM ${tableRelation(graph, table, dialect)} r ORDER BY ${nodeOrder(table)}`;
+  const columns = select.length > 0 ? select.join(', ') : '1 AS "__one"';
+  const relation = tableRelation(graph, table, dialect);
+  const sql = `SELECT ${columns} FROM ${relation} r ORDER BY ${nodeOrder(table)}`;
 
   const out = new ArrowFile(path);
   let rows = 0;
@@ -259,10 +261,14 @@ export async function writeEdgeFile(
     keyFamily(physical(table, column)) === keyFamily(physical(parent, parent.primaryKey!));
   const key = (e: string) => (same ? e : keyAsText(dialect, e));
   const sql =
-    `WITH c AS (SELECT row_number() OVER (ORDER BY ${nodeOrder(table)}) - 1 AS s, ${key(`r.${fk}`)} AS fk` +
-    `${temporal ? `, r.${quoteIdent(TIME)} AS t` : ''} FROM ${tableRelation(graph, table, dialect)} r), ` +
-    `p AS (SELECT row_number() OVER (ORDER BY r.${pk}) - 1 AS d, ${key(`r.${pk}`)} AS k FROM ${quoteIdent(sourceOf(parent))} r) ` +
-    `SELECT CAST(c.s AS INTEGER) AS src, CAST(p.d AS INTEGER) AS dst${temporal ? ', c.t AS "time"' : ''} ` +
+    `WITH c AS (SELECT row_number() OVER (ORDER BY ${nodeOrder(table)}) - 1 AS s, ` +
+    `${key(`r.${fk}`)} AS fk` +
+    `${temporal ? `, r.${quoteIdent(TIME)} AS t` : ''} ` +
+    `FROM ${tableRelation(graph, table, dialect)} r), ` +
+    `p AS (SELECT row_number() OVER (ORDER BY r.${pk}) - 1 AS d, ${key(`r.${pk}`)} AS k ` +
+    `FROM ${quoteIdent(sourceOf(parent))} r) ` +
+    `SELECT CAST(c.s AS INTEGER) AS src, CAST(p.d AS INTEGER) AS dst` +
+    `${temporal ? ', c.t AS "time"' : ''} ` +
     `FROM c JOIN p ON c.fk = p.k ORDER BY c.s`;
   const fields: Field[] = [
     new Field('src', new Int32(), false),

@@ -202,7 +202,8 @@ async function checkPrimaryKey(
     broken.add(table.name);
   }
   const dups = await connector.queryAll(
-    `SELECT ${k} AS k, count(*) AS n FROM ${src} WHERE ${k} IS NOT NULL GROUP BY ${k} HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT 5`,
+    `SELECT ${k} AS k, count(*) AS n FROM ${src} WHERE ${k} IS NOT NULL ` +
+      `GROUP BY ${k} HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT 5`,
   );
   if (dups.rows > 0) {
     const key = cellValue(dups.columns[0], 0);
@@ -286,7 +287,9 @@ async function checkForeignKey(
   const k = quoteIdent(parent.primaryKey);
   const result = await connector.queryAll(
     `SELECT count(*) - count(c.${c}) AS nulls, count(c.${c}) AS keyed, count(p.k) AS edges ` +
-      `FROM ${quoteIdent(sourceOf(table))} c LEFT JOIN (SELECT DISTINCT ${text(k)} AS k FROM ${quoteIdent(sourceOf(parent))}) p ON ${text(`c.${c}`)} = p.k`,
+      `FROM ${quoteIdent(sourceOf(table))} c ` +
+      `LEFT JOIN (SELECT DISTINCT ${text(k)} AS k FROM ${quoteIdent(sourceOf(parent))}) p ` +
+      `ON ${text(`c.${c}`)} = p.k`,
   );
   const [nulls, keyed, linked] = [0, 1, 2].map((i) => num(cellValue(result.columns[i], 0)));
   const stats: EdgeStats = {
@@ -353,7 +356,9 @@ async function duplicateRows(
   const physical = table.columns.find((c) => c.name === pk)?.physical;
   const bindable = physical === 'int' || physical === 'bigint' || physical === 'string';
   if (connector.dialect !== 'duckdb' || !bindable || key === null) return [];
-  const from = `SELECT ${quoteIdent(pk)} AS k, row_number() OVER () AS rn FROM ${quoteIdent(sourceOf(table))}`;
+  const from =
+    `SELECT ${quoteIdent(pk)} AS k, row_number() OVER () AS rn ` +
+    `FROM ${quoteIdent(sourceOf(table))}`;
   const result = await connector.queryAll(
     `SELECT rn FROM (${from}) x WHERE k = ? ORDER BY rn LIMIT 3`,
     [key as SqlValue],

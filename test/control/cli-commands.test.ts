@@ -6,37 +6,21 @@
 // listens beyond loopback.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_OK, EXIT_USER_ERROR, buildProgram, main } from '../../src/control/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EXIT_OK, EXIT_USER_ERROR, buildProgram } from '../../src/control/cli/main.js';
 import { isLoopback } from '../../src/control/cli/serve.js';
 import { startServer } from '../support/cli-process.js';
-import { tempDir } from './helpers.js';
+import { captureCli, tempDir } from './helpers.js';
+
+const cli = captureCli();
+const { run } = cli;
 
 let dir: string;
-let stdout: string;
-let stderr: string;
-
-async function run(...args: string[]): Promise<number> {
-  stdout = '';
-  stderr = '';
-  return main(['node', 'prequel', ...args]);
-}
 
 beforeAll(() => {
   dir = tempDir('prequel-cli-commands-');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeEach(() => {
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
 
 /** [arguments, the error line]. */
 const UNKNOWN: [string[], string][] = [
@@ -68,15 +52,15 @@ const UNKNOWN: [string[], string][] = [
 describe('unknown subcommands', () => {
   it.each(UNKNOWN)('prequel %j', async (args, expected) => {
     expect(await run(...args, '-w', join(dir, 'ws'))).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain(expected);
-    expect(stderr).not.toContain('Expected 0 arguments');
+    expect(cli.stderr).toContain(expected);
+    expect(cli.stderr).not.toContain('Expected 0 arguments');
   });
 
   it('still run the default subcommand with options only', async () => {
     expect(await run('init', join(dir, 'ws-default'))).toBe(EXIT_OK);
     for (const group of ['models', 'sources', 'jobs']) {
       expect(await run(group, '--json', '-w', join(dir, 'ws-default')), group).toBe(EXIT_OK);
-      expect(JSON.parse(stdout), group).toEqual([]);
+      expect(JSON.parse(cli.stdout), group).toEqual([]);
     }
     expect(await run('jobs', '--limit', '5', '-w', join(dir, 'ws-default'))).toBe(EXIT_OK);
   });
@@ -87,14 +71,14 @@ describe('help', () => {
     'of the %s group names the --json of its subcommands',
     async (group) => {
       expect(await run(group, '--help')).toBe(EXIT_OK);
-      expect(stdout).toContain('Every subcommand takes --json (machine-readable output)');
-      expect(stdout).toContain(`\`prequel ${group} <command> --help\` lists its options`);
+      expect(cli.stdout).toContain('Every subcommand takes --json (machine-readable output)');
+      expect(cli.stdout).toContain(`\`prequel ${group} <command> --help\` lists its options`);
     },
   );
 
   it('of inspect has examples', async () => {
     expect(await run('inspect', '--help')).toBe(EXIT_OK);
-    expect(stdout).toMatch(/\nExamples:\n {2}\$ prequel inspect \.\/shop\n/);
+    expect(cli.stdout).toMatch(/\nExamples:\n {2}\$ prequel inspect \.\/shop\n/);
   });
 });
 

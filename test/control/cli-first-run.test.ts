@@ -6,37 +6,21 @@
 // their nouns; the report's title names the entity as the query writes it.
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatInspect } from '../../src/control/cli/inspect.js';
-import { EXIT_OK, EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
+import { EXIT_OK, EXIT_USER_ERROR } from '../../src/control/cli/main.js';
 import { validationSummary } from '../../src/control/cli/data-source.js';
 import { prequelError } from '../../src/errors/index.js';
 import { plural } from '../../src/text/plural.js';
 import { SHOP_QUERY, writeShop, type Shop } from '../pipeline/shop.js';
-import { tempDir } from './helpers.js';
+import { captureCli, tempDir } from './helpers.js';
+
+const cli = captureCli();
+const { run } = cli;
 
 const FAST = ['--mode', 'fast', '--epochs', '1', '--channels', '8', '--fanouts', '4,2'];
 
 let dir: string;
-let stdout: string;
-let stderr: string;
-
-async function run(...args: string[]): Promise<number> {
-  stdout = '';
-  stderr = '';
-  return main(['node', 'prequel', ...args]);
-}
-
-function captureOutput(): void {
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-}
 
 /** The shop with one order of an unknown user and one order time that does not parse. */
 function writeFlawedShop(at: string): Shop {
@@ -52,8 +36,6 @@ beforeAll(() => {
   dir = tempDir('prequel-cli-first-run-');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeEach(captureOutput);
-afterEach(() => vi.restoreAllMocks());
 
 describe('after training on data with validation warnings', () => {
   const ws = () => join(dir, 'ws-train');
@@ -62,13 +44,13 @@ describe('after training on data with validation warnings', () => {
   let json: { notes: string[]; report: string };
 
   beforeAll(async () => {
-    captureOutput();
+    cli.capture();
     flawed = writeFlawedShop(join(dir, 'flawed'));
     const args = ['train', SHOP_QUERY, '--data', flawed.dir, ...FAST, '-w', ws()];
-    expect(await run(...args), stderr).toBe(EXIT_OK);
-    trained = { stdout, stderr };
-    expect(await run(...args, '--json'), stderr).toBe(EXIT_OK);
-    json = JSON.parse(stdout) as typeof json;
+    expect(await run(...args), cli.stderr).toBe(EXIT_OK);
+    trained = { stdout: cli.stdout, stderr: cli.stderr };
+    expect(await run(...args, '--json'), cli.stderr).toBe(EXIT_OK);
+    json = JSON.parse(cli.stdout) as typeof json;
     vi.restoreAllMocks();
   }, 180_000);
 
@@ -118,12 +100,12 @@ describe('after training on data with validation warnings', () => {
 
   it('prequel sources lists the source train registered, with its tables', async () => {
     expect(await run('sources', '-w', ws())).toBe(EXIT_OK);
-    expect(stdout).toMatch(/^ID\s+NAME\s+KIND\s+LOCATION\s+GRAPH\s+TABLES$/m);
-    expect(stdout).toMatch(
+    expect(cli.stdout).toMatch(/^ID\s+NAME\s+KIND\s+LOCATION\s+GRAPH\s+TABLES$/m);
+    expect(cli.stdout).toMatch(
       new RegExp(`^1\\s+flawed\\s+duckdb\\s+${flawed.dir}\\s+v1\\s+orders, users$`, 'm'),
     );
     expect(await run('sources', 'list', '--json', '-w', ws())).toBe(EXIT_OK);
-    expect(JSON.parse(stdout)).toEqual([
+    expect(JSON.parse(cli.stdout)).toEqual([
       expect.objectContaining({
         name: 'flawed',
         kind: 'duckdb',
@@ -133,38 +115,38 @@ describe('after training on data with validation warnings', () => {
       }),
     ]);
     expect(await run('sources', 'show', 'flawed', '-w', ws())).toBe(EXIT_OK);
-    expect(stdout).toContain(`source 1 (flawed): duckdb\n  location  ${flawed.dir}\n`);
-    expect(stdout).toMatch(
+    expect(cli.stdout).toContain(`source 1 (flawed): duckdb\n  location  ${flawed.dir}\n`);
+    expect(cli.stdout).toMatch(
       /^ {4}orders \(\d+ rows\): key order_id; time order_time; links user_id -> users$/m,
     );
     expect(await run('sources', 'show', 'nope', '-w', ws())).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('CONTROL_SOURCE_NOT_FOUND');
+    expect(cli.stderr).toContain('CONTROL_SOURCE_NOT_FOUND');
   });
 
   it('init in the workspace train created is a no-op that says so', async () => {
     expect(await run('init', ws())).toBe(EXIT_OK);
-    expect(stdout).toMatch(
+    expect(cli.stdout).toMatch(
       /^workspace default already exists at .*\(created .*\); nothing to do$/m,
     );
     expect(await run('init', ws(), '--json')).toBe(EXIT_OK);
-    expect(JSON.parse(stdout)).toMatchObject({ name: 'default', created: false });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ name: 'default', created: false });
     expect(await run('init', ws(), '--name', 'other')).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('CONTROL_INVALID_ARGUMENT');
-    expect(stderr).toContain('--name must be default, the name of the workspace already at');
+    expect(cli.stderr).toContain('CONTROL_INVALID_ARGUMENT');
+    expect(cli.stderr).toContain('--name must be default, the name of the workspace already at');
     expect(await run('sources', '-w', ws())).toBe(EXIT_OK);
-    expect(stdout).toContain('flawed');
+    expect(cli.stdout).toContain('flawed');
   });
 
   it('explain --source compiles against the registered source as --data does', async () => {
     expect(await run('explain', SHOP_QUERY, '--source', 'flawed', '-w', ws(), '--json')).toBe(
       EXIT_OK,
     );
-    const viaSource = JSON.parse(stdout) as { examples: unknown };
+    const viaSource = JSON.parse(cli.stdout) as { examples: unknown };
     expect(await run('explain', SHOP_QUERY, '--data', flawed.dir, '--json')).toBe(EXIT_OK);
-    expect(viaSource.examples).toEqual((JSON.parse(stdout) as { examples: unknown }).examples);
+    expect(viaSource.examples).toEqual((JSON.parse(cli.stdout) as { examples: unknown }).examples);
     const both = ['--source', 'flawed', '--data', flawed.dir, '-w', ws()];
     expect(await run('explain', SHOP_QUERY, ...both)).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('--source with --data or --graph must be one of them');
+    expect(cli.stderr).toContain('--source with --data or --graph must be one of them');
   });
 });
 
@@ -173,9 +155,11 @@ describe('prequel sources in a workspace without any', () => {
     const ws = join(dir, 'ws-empty');
     expect(await run('init', ws)).toBe(EXIT_OK);
     expect(await run('sources', '-w', ws)).toBe(EXIT_OK);
-    expect(stdout).toBe('(none: `prequel train --data <dir>` or POST /sources registers one)\n');
+    expect(cli.stdout).toBe(
+      '(none: `prequel train --data <dir>` or POST /sources registers one)\n',
+    );
     expect(await run('sources', '--json', '-w', ws)).toBe(EXIT_OK);
-    expect(JSON.parse(stdout)).toEqual([]);
+    expect(JSON.parse(cli.stdout)).toEqual([]);
   });
 });
 
@@ -183,13 +167,13 @@ describe('explain and train without data', () => {
   it.each(['explain', 'train'])('%s says what it needs, with an example', async (command) => {
     const ws = ['-w', join(dir, 'ws-no-data')];
     expect(await run(command, SHOP_QUERY, ...ws)).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('error [CONTROL_INVALID_ARGUMENT]');
-    expect(stderr).toContain(
+    expect(cli.stderr).toContain('error [CONTROL_INVALID_ARGUMENT]');
+    expect(cli.stderr).toContain(
       '--data <dir or file> (CSV, Parquet or JSON files, or a .duckdb file), --graph <file> ' +
         '(written by `prequel inspect`, it records its data) or --source <name>',
     );
-    expect(stderr).toContain(`e.g. prequel ${command} "PREDICT COUNT(orders.*, 0, 30, days)`);
-    expect(stderr).not.toContain('got neither');
+    expect(cli.stderr).toContain(`e.g. prequel ${command} "PREDICT COUNT(orders.*, 0, 30, days)`);
+    expect(cli.stderr).not.toContain('got neither');
   });
 });
 
@@ -208,11 +192,11 @@ describe('label windows past the end of the target table', () => {
 
   it('ends the default split where the target table ends', async () => {
     expect(await run('explain', SHOP_QUERY, '--data', shop.dir, '--no-count')).toBe(EXIT_OK);
-    expect(stdout).not.toContain('PQL_LABELS_INCOMPLETE');
+    expect(cli.stdout).not.toContain('PQL_LABELS_INCOMPLETE');
     const lastOrder = shop.lastOrder.slice(0, 19).replace('T', ' ');
     // The last test anchor's 30-day window closes at or before the last order.
-    const testRow = /^ {2}test +\d+ anchors? +\S+ \S+ \.\. (\S+) (\S+)/m.exec(stdout);
-    expect(testRow, stdout).not.toBeNull();
+    const testRow = /^ {2}test +\d+ anchors? +\S+ \S+ \.\. (\S+) (\S+)/m.exec(cli.stdout);
+    expect(testRow, cli.stdout).not.toBeNull();
     const lastAnchor = Date.parse(`${testRow![1]}T${testRow![2]}Z`);
     expect(lastAnchor + 30 * 86_400_000).toBeLessThanOrEqual(Date.parse(`${shop.lastOrder}`));
     expect(`${testRow![1]} ${testRow![2]}` < lastOrder).toBe(true);
@@ -232,10 +216,10 @@ describe('label windows past the end of the target table', () => {
         `anchors? (?:have|has a) label windows? closing after it, from anchor (\\S+ \\S+) `,
       'm',
     );
-    const match = warning.exec(stdout);
-    expect(match, stdout).not.toBeNull();
+    const match = warning.exec(cli.stdout);
+    expect(match, cli.stdout).not.toBeNull();
     // The first test anchor is ten days before the last order: its window passes it.
-    const testRow = /^ {2}test +\d+ anchors? +(\S+ \S+) \.\. /m.exec(stdout);
+    const testRow = /^ {2}test +\d+ anchors? +(\S+ \S+) \.\. /m.exec(cli.stdout);
     expect(match![1]).toBe(testRow![1]);
   });
 
@@ -244,7 +228,7 @@ describe('label windows past the end of the target table', () => {
     expect(await run('explain', SHOP_QUERY, '--data', shop.dir, '--no-count', ...split)).toBe(
       EXIT_OK,
     );
-    expect(stdout).not.toContain('PQL_LABELS_INCOMPLETE');
+    expect(cli.stdout).not.toContain('PQL_LABELS_INCOMPLETE');
   });
 });
 

@@ -6,14 +6,17 @@
 // row counts are numbers everywhere; the synchronous route names its value as the files do.
 import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApi } from '../../src/control/api/app.js';
-import { EXIT_OK, EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
+import { EXIT_OK, EXIT_USER_ERROR } from '../../src/control/cli/main.js';
 import { formatsFromFlags } from '../../src/control/cli/predict.js';
 import { PrequelError } from '../../src/errors/index.js';
 import { Prequel } from '../../src/prequel.js';
 import { writeShop, type Shop } from '../pipeline/shop.js';
-import { tempDir } from './helpers.js';
+import { captureCli, tempDir } from './helpers.js';
+
+const cli = captureCli();
+const { run } = cli;
 
 /** Users who ordered in the 60 days before the anchor: none after the data ends. */
 const ACTIVE_QUERY =
@@ -23,38 +26,17 @@ const FAST = ['--mode', 'fast', '--epochs', '1', '--channels', '8', '--fanouts',
 
 let dir: string;
 let shop: Shop;
-let stdout: string;
-let stderr: string;
 const ws = () => ['-w', join(dir, 'ws')];
-
-async function run(...args: string[]): Promise<number> {
-  stdout = '';
-  stderr = '';
-  return main(['node', 'prequel', ...args]);
-}
-
-function capture(): void {
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-}
 
 beforeAll(async () => {
   dir = tempDir('prequel-cli-predict-out-');
   shop = writeShop(join(dir, 'shop'), 30);
-  capture();
+  cli.capture();
   const code = await run('train', ACTIVE_QUERY, '--data', shop.dir, ...FAST, ...ws(), '--json');
   vi.restoreAllMocks();
-  expect(code, stderr).toBe(EXIT_OK);
+  expect(code, cli.stderr).toBe(EXIT_OK);
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeEach(capture);
-afterEach(() => vi.restoreAllMocks());
 
 describe('--format and --out', () => {
   /** [flags, the formats written, or the start of the error]. */
@@ -98,11 +80,11 @@ describe('--format and --out', () => {
     expect(await run('predict', '--model', '1', '--format', 'csv', '--out', wrong, ...ws())).toBe(
       EXIT_USER_ERROR,
     );
-    expect(stderr).toContain('error [CONTROL_INVALID_ARGUMENT]: --format and --out');
+    expect(cli.stderr).toContain('error [CONTROL_INVALID_ARGUMENT]: --format and --out');
     expect(existsSync(wrong)).toBe(false);
-    expect(await run('predict', '--model', '1', '--out', wrong, ...ws()), stderr).toBe(EXIT_OK);
+    expect(await run('predict', '--model', '1', '--out', wrong, ...ws()), cli.stderr).toBe(EXIT_OK);
     expect(readFileSync(wrong).subarray(0, 4).toString()).toBe('PAR1');
-    expect(stdout).toContain(`copied to ${wrong} (Parquet)`);
+    expect(cli.stdout).toContain(`copied to ${wrong} (Parquet)`);
   }, 60_000);
 
   it('names the path and the kept prediction set when the copy fails', async () => {
@@ -110,17 +92,17 @@ describe('--format and --out', () => {
     const out = join(dir, 'dangling.csv');
     symlinkSync(join(dir, 'missing-dir', 'p.csv'), out);
     expect(await run('predict', '--model', '1', '--out', out, ...ws())).toBe(EXIT_USER_ERROR);
-    expect(stderr).toMatch(
+    expect(cli.stderr).toMatch(
       new RegExp(
         `error \\[CONTROL_PATH_UNUSABLE\\]: cannot use ${out} as the predictions file: the copy ` +
           'failed \\(ENOENT\\); the predictions are saved in the workspace as prediction set ' +
           '(\\d+) of model 1 \\(csv /.*; `prequel models show 1` lists it\\)',
       ),
     );
-    expect(stderr).not.toContain('copyfile');
-    const set = /prediction set (\d+)/.exec(stderr)![1]!;
+    expect(cli.stderr).not.toContain('copyfile');
+    const set = /prediction set (\d+)/.exec(cli.stderr)![1]!;
     expect(await run('models', 'show', '1', ...ws())).toBe(EXIT_OK);
-    expect(stdout).toMatch(new RegExp(`^ {2}${set} {2}\\d+ rows? as of .*\\(csv\\)$`, 'm'));
+    expect(cli.stdout).toMatch(new RegExp(`^ {2}${set} {2}\\d+ rows? as of .*\\(csv\\)$`, 'm'));
   }, 60_000);
 });
 
@@ -129,18 +111,18 @@ describe('an anchor after the end of the data', () => {
     expect(await run('predict', '--model', '1', '--anchor-time', '2030-01-01', ...ws())).toBe(
       EXIT_OK,
     );
-    expect(stderr).toContain(
+    expect(cli.stderr).toContain(
       'warning: the anchor time 2030-01-01T00:00:00.000Z is after the end of the data (its ' +
         `latest timestamp is ${shop.lastOrder}): features stop there`,
     );
-    expect(stderr).toContain(
+    expect(cli.stderr).toContain(
       "warning: no entity was predicted: no users row passes the query's filter WHERE " +
         'COUNT(orders.*, -60, 0, days) > 0 at 2030-01-01T00:00:00.000Z; the data ends at',
     );
-    expect(stdout).toMatch(/^predicted 0 rows with model 1 as of 2030-01-01/);
+    expect(cli.stdout).toMatch(/^predicted 0 rows with model 1 as of 2030-01-01/);
 
     expect(await run('predict', '--model', '1', '--json', ...ws())).toBe(EXIT_OK);
-    const latest = JSON.parse(stdout) as { rowCount: unknown; warnings: string[] };
+    const latest = JSON.parse(cli.stdout) as { rowCount: unknown; warnings: string[] };
     expect(latest.warnings).toEqual([]);
     expect(latest.rowCount).toEqual(expect.any(Number));
     expect(latest.rowCount).toBeGreaterThan(0);
@@ -203,7 +185,7 @@ describe('synchronous and batch predictions', () => {
   it('name the value alike and agree to float32 rounding', async () => {
     const out = join(dir, 'all.csv');
     expect(await run('predict', '--model', '1', '--out', out, '--json', ...ws())).toBe(EXIT_OK);
-    const { anchorTime } = JSON.parse(stdout) as { anchorTime: string };
+    const { anchorTime } = JSON.parse(cli.stdout) as { anchorTime: string };
     const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n');
     expect(header).toBe('user_id,anchor_time,probability');
     const batch = new Map(rows.map((r) => r.split(',')).map((r) => [r[0]!, Number(r[2])]));

@@ -6,49 +6,32 @@
 // output and in `models show`; the labels of every split in the report.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_OK, EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EXIT_OK, EXIT_USER_ERROR } from '../../src/control/cli/main.js';
 import { Prequel } from '../../src/prequel.js';
 import { SHOP_QUERY, writeShop, type Shop } from '../pipeline/shop.js';
-import { tempDir } from './helpers.js';
+import { captureCli, tempDir } from './helpers.js';
+
+const cli = captureCli();
+const { run } = cli;
 
 const FAST = ['--mode', 'fast', '--epochs', '2', '--channels', '8', '--fanouts', '4,2'];
 
 let dir: string;
 let shop: Shop;
-let stdout: string;
-let stderr: string;
-
-async function run(...args: string[]): Promise<number> {
-  stdout = '';
-  stderr = '';
-  return main(['node', 'prequel', ...args]);
-}
 
 beforeAll(() => {
   dir = tempDir('prequel-cli-train-checks-');
   shop = writeShop(join(dir, 'shop'), 12);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-function capture(): void {
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-}
-beforeEach(capture);
-afterEach(() => vi.restoreAllMocks());
 
 /** The workspace's sources and jobs as `--json` lists them. */
 async function registered(ws: string): Promise<{ sources: unknown[]; jobs: unknown[] }> {
   expect(await run('sources', '--json', '-w', ws)).toBe(EXIT_OK);
-  const sources = JSON.parse(stdout) as unknown[];
+  const sources = JSON.parse(cli.stdout) as unknown[];
   expect(await run('jobs', '--json', '-w', ws)).toBe(EXIT_OK);
-  return { sources, jobs: JSON.parse(stdout) as unknown[] };
+  return { sources, jobs: JSON.parse(cli.stdout) as unknown[] };
 }
 
 describe('before anything is registered or queued', () => {
@@ -95,7 +78,7 @@ describe('before anything is registered or queued', () => {
       expect(await run('train', query, '--data', data(), ...FAST, ...flags, '-w', ws)).toBe(
         EXIT_USER_ERROR,
       );
-      expect(stderr).toContain(`error [${code}]`);
+      expect(cli.stderr).toContain(`error [${code}]`);
       expect(await registered(ws)).toEqual({ sources: [], jobs: [] });
     },
   );
@@ -106,10 +89,10 @@ describe('before anything is registered or queued', () => {
     expect(await run('train', query, '--data', file, '-w', join(dir, 'ws-dup'))).toBe(
       EXIT_USER_ERROR,
     );
-    expect(stderr).toContain(
+    expect(cli.stderr).toContain(
       'first: DATA_PK_DUPLICATE purchases.purchase_id: key 2 occurs 2 times (data rows 2, 3)',
     );
-    expect(stderr).toContain(`\`prequel inspect ${file}\` lists them all`);
+    expect(cli.stderr).toContain(`\`prequel inspect ${file}\` lists them all`);
   });
 });
 
@@ -118,10 +101,10 @@ describe('a label that never varies', () => {
     const always = 'PREDICT COUNT(orders.*, 0, 30, days) >= 0 FOR EACH users.user_id';
     const ws = join(dir, 'ws-constant');
     expect(await run('train', always, '--data', shop.dir, ...FAST, '-w', ws)).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain(
+    expect(cli.stderr).toContain(
       'error [CONTROL_CONSTANT_LABEL]: the label is true (positive) for all ',
     );
-    expect(stderr).toContain('the target COUNT(orders.*, 0, 30, days) >= 0 does not vary');
+    expect(cli.stderr).toContain('the target COUNT(orders.*, 0, 30, days) >= 0 does not vary');
   }, 60_000);
 });
 
@@ -130,11 +113,11 @@ describe('a trained model', () => {
   let trained: { stdout: string; stderr: string };
 
   beforeAll(async () => {
-    capture();
+    cli.capture();
     const code = await run('train', SHOP_QUERY, '--data', shop.dir, ...FAST, '-w', ws());
-    trained = { stdout, stderr };
+    trained = { stdout: cli.stdout, stderr: cli.stderr };
     vi.restoreAllMocks();
-    expect(code, stderr).toBe(EXIT_OK);
+    expect(code, cli.stderr).toBe(EXIT_OK);
   }, 120_000);
 
   it('says how long training and the whole run took, as its report does', async () => {
@@ -155,8 +138,8 @@ describe('a trained model', () => {
     expect(block).toMatch(/^\nwarnings:\n {2}the validation split has only 24 examples/);
     expect(block).toContain('\n  the test split has only 24 examples');
     expect(await run('models', 'show', '1', '-w', ws())).toBe(EXIT_OK);
-    expect(stdout).toContain('warnings:\n  the validation split has only 24 examples');
-    const report = /^ {2}report {6}(.*)$/m.exec(stdout)![1]!;
+    expect(cli.stdout).toContain('warnings:\n  the validation split has only 24 examples');
+    const report = /^ {2}report {6}(.*)$/m.exec(cli.stdout)![1]!;
     expect(readFileSync(report, 'utf8')).toContain('<li>the test split has only 24 examples');
   });
 
@@ -174,24 +157,24 @@ describe('a trained model', () => {
 describe('explain', () => {
   it('warns under its counts about splits of few examples, and in JSON', async () => {
     expect(await run('explain', SHOP_QUERY, '--data', shop.dir)).toBe(EXIT_OK);
-    expect(stdout).toMatch(
+    expect(cli.stdout).toMatch(
       /^examples {4}train \d+, validation 24, test 24\nwarning {5}the validation split has only 24 examples \(fewer than 50\)/m,
     );
     expect(await run('explain', SHOP_QUERY, '--data', shop.dir, '--json')).toBe(EXIT_OK);
-    const json = JSON.parse(stdout) as { exampleWarnings: string[]; notes: string[] };
+    const json = JSON.parse(cli.stdout) as { exampleWarnings: string[]; notes: string[] };
     expect(json.exampleWarnings).toEqual([
       expect.stringMatching(/^the validation split has only 24 examples/),
       expect.stringMatching(/^the test split has only 24 examples/),
     ]);
     expect(json.notes).toEqual([]);
     expect(await run('explain', SHOP_QUERY, '--data', shop.dir, '--no-count')).toBe(EXIT_OK);
-    expect(stdout).not.toContain('warning     the');
+    expect(cli.stdout).not.toContain('warning     the');
   });
 
   it('on a registered source warns the same, as the REST answer does', async () => {
     const ws = join(dir, 'ws-trained');
     expect(await run('explain', SHOP_QUERY, '--source', 'shop', '-w', ws)).toBe(EXIT_OK);
-    expect(stdout).toMatch(/\nwarning {5}the test split has only 24 examples/);
+    expect(cli.stdout).toMatch(/\nwarning {5}the test split has only 24 examples/);
     const prequel = await Prequel.open({ workspace: ws });
     try {
       const answer = await prequel.explain({

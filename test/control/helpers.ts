@@ -7,6 +7,8 @@ import { Prequel, type PrequelOptions } from '../../src/prequel.js';
 import type { JobKindDef } from '../../src/control/jobs/registry.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApi, type ApiOptions } from '../../src/control/api/app.js';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { main } from '../../src/control/cli/main.js';
 
 export const COUNT_JOB_MODULE = new URL('./fixtures/count-job.ts', import.meta.url);
 
@@ -80,4 +82,52 @@ export async function withApi<T>(
       await app.close();
     }
   }, options);
+}
+
+/** The in-process CLI with its output captured; see captureCli. */
+export interface CliCapture {
+  /** Runs `prequel ...args` in process, first clearing the captured output; the exit code. */
+  run(...args: string[]): Promise<number>;
+  /** Installs the spies on process.stdout/stderr now (e.g. in a beforeAll). */
+  capture(): void;
+  /** What the last run wrote to stdout. */
+  readonly stdout: string;
+  /** What the last run wrote to stderr. */
+  readonly stderr: string;
+}
+
+/**
+ * Captures the CLI's stdout and stderr in every test of the enclosing scope: call it at module or
+ * describe level; it spies on process.stdout.write and process.stderr.write before each test and
+ * restores all mocks after each.
+ */
+export function captureCli(): CliCapture {
+  let stdout = '';
+  let stderr = '';
+  const capture = (): void => {
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+  };
+  beforeEach(capture);
+  afterEach(() => vi.restoreAllMocks());
+  return {
+    async run(...args: string[]): Promise<number> {
+      stdout = '';
+      stderr = '';
+      return main(['node', 'prequel', ...args]);
+    },
+    capture,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+  };
 }

@@ -128,12 +128,16 @@ export function planSplits(input: SplitInput): SplitPlan {
   }
   if (!(V < T)) {
     throw prequelError('PQL_SPLIT_ORDER', {
-      reason: `validation start ${formatTimestamp(V)} is not before test start ${formatTimestamp(T)}`,
+      reason:
+        `validation start ${formatTimestamp(V)} ` +
+        `is not before test start ${formatTimestamp(T)}`,
     });
   }
   if (cutoff < V) {
     throw prequelError('PQL_SPLIT_ORDER', {
-      reason: `data cutoff ${formatTimestamp(cutoff)} is before validation start ${formatTimestamp(V)}`,
+      reason:
+        `data cutoff ${formatTimestamp(cutoff)} ` +
+        `is before validation start ${formatTimestamp(V)}`,
     });
   }
   const trainBase = addDuration(V, neg(horizon));
@@ -141,7 +145,9 @@ export function planSplits(input: SplitInput): SplitPlan {
   if (trainCount === 0) {
     throw prequelError('PQL_SPLIT_EMPTY', {
       split: 'train',
-      reason: `the first training anchor ${formatTimestamp(trainBase)} is before the data start ${formatTimestamp(dataStart)}`,
+      reason:
+        `the first training anchor ${formatTimestamp(trainBase)} ` +
+        `is before the data start ${formatTimestamp(dataStart)}`,
     });
   }
   const train: AnchorSeries = { base: trainBase, step: neg(step), start: 0, count: trainCount };
@@ -162,7 +168,9 @@ export function planSplits(input: SplitInput): SplitPlan {
   if (validation.count === 0) {
     throw prequelError('PQL_SPLIT_EMPTY', {
       split: 'validation',
-      reason: `its first window closes at ${formatTimestamp(end(V))}, after the test start ${formatTimestamp(T)}`,
+      reason:
+        `its first window closes at ${formatTimestamp(end(V))}, ` +
+        `after the test start ${formatTimestamp(T)}`,
     });
   }
   const visible = dataEnd < cutoff ? dataEnd : cutoff;
@@ -248,7 +256,9 @@ function planFractions(
     if (s.count === 0) {
       throw prequelError('PQL_SPLIT_EMPTY', {
         split,
-        reason: `every window crosses the next split; use a step of at least ${formatDuration(horizon)}`,
+        reason:
+          'every window crosses the next split; ' +
+          `use a step of at least ${formatDuration(horizon)}`,
       });
     }
   }
