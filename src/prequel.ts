@@ -733,7 +733,10 @@ function modelIdHint(id: string, recent: string[]): string {
   if (recent.length === 0) {
     return `${integers}the workspace has no model yet: \`prequel train\` or POST /train makes one`;
   }
-  return `${integers}the most recent are ${recent.join(', ')} (\`prequel models\` or GET /models lists them)`;
+  return (
+    `${integers}the most recent are ${recent.join(', ')} ` +
+    '(`prequel models` or GET /models lists them)'
+  );
 }
 
 function checkAnchorTime(value: string): string {

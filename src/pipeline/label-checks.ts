@@ -52,7 +52,8 @@ export function labelWarnings(task: TaskKind, sets: LabelSets): string[] {
       const name = sets.classes?.[label] ?? String(label);
       const consequence = split === 'train' ? CONSEQUENCE.train : 'its metrics say little';
       warnings.push(
-        `the ${split} split has a single class (${name}: ${plural(n, 'example')}): ${consequence}; ${HINT}`,
+        `the ${split} split has a single class (${name}: ${plural(n, 'example')}): ` +
+          `${consequence}; ${HINT}`,
       );
     }
   }

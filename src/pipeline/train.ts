@@ -268,13 +268,15 @@ export async function runTraining(input: TrainInput, ctx: PipelineContext): Prom
           const f = 0.15 + span * (i + (p.epoch + p.step / Math.max(1, p.steps)) / config.epochs);
           ctx.progress?.(
             f,
-            `epoch ${p.epoch + 1}/${config.epochs} step ${Math.min(p.step + 1, p.steps)}/${p.steps}`,
+            `epoch ${p.epoch + 1}/${config.epochs} ` +
+              `step ${Math.min(p.step + 1, p.steps)}/${p.steps}`,
           );
           if (p.step === p.steps) {
             const shown = p.validation === null ? 'undefined' : p.validation.toFixed(4);
             ctx.log?.(
               'info',
-              `config ${i + 1}/${configs.length} epoch ${p.epoch + 1}: loss ${p.loss.toFixed(4)}, ` +
+              `config ${i + 1}/${configs.length} epoch ${p.epoch + 1}: ` +
+                `loss ${p.loss.toFixed(4)}, ` +
                 `validation ${p.metric} ${shown}, ${p.seconds.toFixed(1)} s`,
             );
           }

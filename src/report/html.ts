@@ -296,7 +296,8 @@ export function renderReport(input: ReportInput): string {
   const time =
     input.seconds === undefined
       ? `${plural(input.history.length, 'epoch')} in ${epochSeconds.toFixed(1)} s`
-      : `${plural(input.history.length, 'epoch')} · training ${input.seconds.training.toFixed(1)} s` +
+      : `${plural(input.history.length, 'epoch')} · ` +
+        `training ${input.seconds.training.toFixed(1)} s` +
         ` · total ${input.seconds.total.toFixed(1)} s (data, labels, training, evaluation)`;
   const planRows = Object.entries(input.plan).map(([k, v]) => [k, v]);
   const configRows = Object.entries(input.config).map(([k, v]) => [k, String(v)]);

@@ -6,7 +6,10 @@ export function isOne(count: unknown): boolean {
   return count === 1 || count === 1n || count === '1';
 }
 
-/** `count` and its noun: plural(1, 'row') is "1 row", plural(3, 'entity', 'entities') "3 entities". */
+/**
+ * `count` and its noun: plural(1, 'row') is "1 row", plural(3, 'entity', 'entities')
+ * "3 entities".
+ */
 export function plural(count: number | bigint | string, one: string, many = `${one}s`): string {
   return `${count} ${isOne(count) ? one : many}`;
 }

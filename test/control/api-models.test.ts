@@ -195,95 +195,105 @@ describe('REST: models, training and predictions', () => {
     });
   });
 
-  it('answers 400 with every diagnostic of an invalid query, and checks settings up front', async () => {
-    await withApi(async ({ app, prequel, auth, dir }) => {
-      const shop = writeShop(join(dir, 'shop'), 5);
-      await prequel.registerSource({ name: 'shop', kind: 'duckdb', settings: { path: shop.dir } });
-      await prequel.inspectSource('shop');
-      const query = 'PREDICT COUNT(ordrs.*, 0, 30, days) > 0\nFOR EACH users.usr_id';
-      for (const url of ['/queries/explain', '/train']) {
+  it(
+    'answers 400 with every diagnostic of an invalid query, ' + 'and checks settings up front',
+    async () => {
+      await withApi(async ({ app, prequel, auth, dir }) => {
+        const shop = writeShop(join(dir, 'shop'), 5);
+        await prequel.registerSource({
+          name: 'shop',
+          kind: 'duckdb',
+          settings: { path: shop.dir },
+        });
+        await prequel.inspectSource('shop');
+        const query = 'PREDICT COUNT(ordrs.*, 0, 30, days) > 0\nFOR EACH users.usr_id';
+        for (const url of ['/queries/explain', '/train']) {
+          const res = await app.inject({
+            method: 'POST',
+            url,
+            headers: auth,
+            payload: { source: 'shop', query },
+          });
+          expect([res.statusCode, res.json().code], url).toEqual([400, 'PQL_INVALID_QUERY']);
+          const found = res
+            .json()
+            .diagnostics.map((d: { code: string; line: number; column: number; text: string }) => [
+              d.code,
+              d.line,
+              d.column,
+              d.text,
+            ]);
+          expect(found, url).toEqual([
+            ['PQL_UNKNOWN_TABLE', 1, 15, 'ordrs'],
+            ['PQL_UNKNOWN_COLUMN', 2, 16, 'usr_id'],
+          ]);
+        }
+        const syntax = await app.inject({
+          method: 'POST',
+          url: '/queries/explain',
+          headers: auth,
+          payload: { source: 'shop', query: 'PREDICT FOR EACH' },
+        });
+        expect([syntax.statusCode, syntax.json().code]).toEqual([400, 'PQL_INVALID_QUERY']);
+        expect(syntax.json().diagnostics[0]).toMatchObject({ line: 1, severity: 'error' });
+        // Only one of the two explicit split times: refused before a job is queued.
+        const split = await app.inject({
+          method: 'POST',
+          url: '/train',
+          headers: auth,
+          payload: {
+            source: 'shop',
+            query: SHOP_QUERY,
+            options: { mode: 'fast', validationStart: '2024-01-01' },
+          },
+        });
+        expect([split.statusCode, split.json().code]).toEqual([400, 'CONTROL_INVALID_ARGUMENT']);
+        expect(split.json().details.name).toBe('options.testStart');
+        const noGraph = await app.inject({
+          method: 'POST',
+          url: '/train',
+          headers: auth,
+          payload: { source: 'shop', query: SHOP_QUERY, graphVersion: 9 },
+        });
+        expect([noGraph.statusCode, noGraph.json().code]).toEqual([404, 'CONTROL_GRAPH_NOT_FOUND']);
+        expect(await prequel.listJobs()).toEqual([]);
+      });
+    },
+  );
+
+  it(
+    'serialises ids above 2^53, class labels ' + 'and ranked items of predictions exactly',
+    async () => {
+      await withApi(async ({ app, prequel, auth }) => {
+        const { model } = await recordModel(prequel);
+        const big = '9007199254740993';
+        const answer = {
+          modelId: model.id,
+          anchorTime: '2024-01-01T00:00:00.000Z',
+          task: 'ranking',
+          predictions: [
+            { id: big, ranked: [{ item: MAX_INT64, score: 0.75 }] },
+            { id: '7', class: 'gold', probability: 0.5 },
+            { id: '8', prediction: 3.25 },
+          ],
+          warnings: ['the anchor time 2024-01-01T00:00:00.000Z is after the end of the data'],
+        };
+        const spy = vi.spyOn(prequel, 'predictEntities').mockResolvedValue(answer);
         const res = await app.inject({
           method: 'POST',
-          url,
-          headers: auth,
-          payload: { source: 'shop', query },
+          url: `/models/${model.id}/predict`,
+          headers: { ...auth, 'content-type': 'application/json' },
+          payload: `{"ids":["${big}",7],"anchorTime":"2024-01-01"}`,
         });
-        expect([res.statusCode, res.json().code], url).toEqual([400, 'PQL_INVALID_QUERY']);
-        const found = res
-          .json()
-          .diagnostics.map((d: { code: string; line: number; column: number; text: string }) => [
-            d.code,
-            d.line,
-            d.column,
-            d.text,
-          ]);
-        expect(found, url).toEqual([
-          ['PQL_UNKNOWN_TABLE', 1, 15, 'ordrs'],
-          ['PQL_UNKNOWN_COLUMN', 2, 16, 'usr_id'],
-        ]);
-      }
-      const syntax = await app.inject({
-        method: 'POST',
-        url: '/queries/explain',
-        headers: auth,
-        payload: { source: 'shop', query: 'PREDICT FOR EACH' },
+        expect(res.statusCode).toBe(200);
+        expect(res.body).toContain(`"id":"${big}"`);
+        expect(res.body).toContain('"item":"9223372036854775807"');
+        expect(res.json()).toEqual(answer);
+        // A number in the request becomes its decimal string; large ones must be sent as strings.
+        expect(spy.mock.calls[0]![0].ids).toEqual([big, '7']);
       });
-      expect([syntax.statusCode, syntax.json().code]).toEqual([400, 'PQL_INVALID_QUERY']);
-      expect(syntax.json().diagnostics[0]).toMatchObject({ line: 1, severity: 'error' });
-      // Only one of the two explicit split times: refused before a job is queued.
-      const split = await app.inject({
-        method: 'POST',
-        url: '/train',
-        headers: auth,
-        payload: {
-          source: 'shop',
-          query: SHOP_QUERY,
-          options: { mode: 'fast', validationStart: '2024-01-01' },
-        },
-      });
-      expect([split.statusCode, split.json().code]).toEqual([400, 'CONTROL_INVALID_ARGUMENT']);
-      expect(split.json().details.name).toBe('options.testStart');
-      const noGraph = await app.inject({
-        method: 'POST',
-        url: '/train',
-        headers: auth,
-        payload: { source: 'shop', query: SHOP_QUERY, graphVersion: 9 },
-      });
-      expect([noGraph.statusCode, noGraph.json().code]).toEqual([404, 'CONTROL_GRAPH_NOT_FOUND']);
-      expect(await prequel.listJobs()).toEqual([]);
-    });
-  });
-
-  it('serialises ids above 2^53, class labels and ranked items of predictions exactly', async () => {
-    await withApi(async ({ app, prequel, auth }) => {
-      const { model } = await recordModel(prequel);
-      const big = '9007199254740993';
-      const answer = {
-        modelId: model.id,
-        anchorTime: '2024-01-01T00:00:00.000Z',
-        task: 'ranking',
-        predictions: [
-          { id: big, ranked: [{ item: MAX_INT64, score: 0.75 }] },
-          { id: '7', class: 'gold', probability: 0.5 },
-          { id: '8', prediction: 3.25 },
-        ],
-        warnings: ['the anchor time 2024-01-01T00:00:00.000Z is after the end of the data'],
-      };
-      const spy = vi.spyOn(prequel, 'predictEntities').mockResolvedValue(answer);
-      const res = await app.inject({
-        method: 'POST',
-        url: `/models/${model.id}/predict`,
-        headers: { ...auth, 'content-type': 'application/json' },
-        payload: `{"ids":["${big}",7],"anchorTime":"2024-01-01"}`,
-      });
-      expect(res.statusCode).toBe(200);
-      expect(res.body).toContain(`"id":"${big}"`);
-      expect(res.body).toContain('"item":"9223372036854775807"');
-      expect(res.json()).toEqual(answer);
-      // A number in the request becomes its decimal string; large ones must be sent as strings.
-      expect(spy.mock.calls[0]![0].ids).toEqual([big, '7']);
-    });
-  });
+    },
+  );
 
   it('takes large id lists as a streamed CSV or Arrow upload, not JSON', async () => {
     await withApi(async ({ app, prequel, auth }) => {
@@ -377,23 +387,26 @@ describe('REST: models, training and predictions', () => {
     });
   });
 
-  it('hands the upload to the job with the route as its name, for messages about its bytes', async () => {
-    await withApi(async ({ app, prequel, auth }) => {
-      const { model } = await recordModel(prequel);
-      const spy = vi.spyOn(prequel, 'predict').mockImplementation(async (request) => {
-        request.ids?.stream.resume();
-        throw new Error('stop here');
+  it(
+    'hands the upload to the job with the route as its name, ' + 'for messages about its bytes',
+    async () => {
+      await withApi(async ({ app, prequel, auth }) => {
+        const { model } = await recordModel(prequel);
+        const spy = vi.spyOn(prequel, 'predict').mockImplementation(async (request) => {
+          request.ids?.stream.resume();
+          throw new Error('stop here');
+        });
+        await app.inject({
+          method: 'POST',
+          url: `/models/${model.id}/predictions/upload`,
+          headers: { ...auth, 'content-type': 'text/csv' },
+          payload: Buffer.from([0, 1, 2, 3]),
+        });
+        expect(spy.mock.calls[0]![0].ids).toMatchObject({
+          format: 'csv',
+          name: `POST /models/${model.id}/predictions/upload`,
+        });
       });
-      await app.inject({
-        method: 'POST',
-        url: `/models/${model.id}/predictions/upload`,
-        headers: { ...auth, 'content-type': 'text/csv' },
-        payload: Buffer.from([0, 1, 2, 3]),
-      });
-      expect(spy.mock.calls[0]![0].ids).toMatchObject({
-        format: 'csv',
-        name: `POST /models/${model.id}/predictions/upload`,
-      });
-    });
-  });
+    },
+  );
 });

@@ -238,48 +238,53 @@ describe('REST: data sources and graphs', () => {
     });
   });
 
-  it('answers 400 on bad inspect bodies, 404 on unknown sources and 401 without a token', async () => {
-    await withApi(async ({ app, auth, dir }) => {
-      await registerShop(app, auth, dir);
-      const bad: unknown[] = [
-        { override: { tables: [{ columns: [] }] } },
-        { override: { tables: [{ name: 'users', columns: [{ name: 'age', stype: 'colour' }] }] } },
-        { override: { version: 2 } },
-        { override: { data: { path: '/elsewhere' } } },
-        { graph: {} },
-      ];
-      for (const payload of bad) {
-        const res = await app.inject({
+  it(
+    'answers 400 on bad inspect bodies, ' + '404 on unknown sources and 401 without a token',
+    async () => {
+      await withApi(async ({ app, auth, dir }) => {
+        await registerShop(app, auth, dir);
+        const bad: unknown[] = [
+          { override: { tables: [{ columns: [] }] } },
+          {
+            override: { tables: [{ name: 'users', columns: [{ name: 'age', stype: 'colour' }] }] },
+          },
+          { override: { version: 2 } },
+          { override: { data: { path: '/elsewhere' } } },
+          { graph: {} },
+        ];
+        for (const payload of bad) {
+          const res = await app.inject({
+            method: 'POST',
+            url: '/sources/shop/inspect',
+            headers: auth,
+            payload: payload as object,
+          });
+          expect([res.statusCode, res.json().code], JSON.stringify(payload)).toEqual([
+            400,
+            'CONTROL_BAD_REQUEST',
+          ]);
+        }
+        const missingTable = await app.inject({
           method: 'POST',
           url: '/sources/shop/inspect',
           headers: auth,
-          payload: payload as object,
+          payload: { override: { onlyListed: true, tables: [{ name: 'nope' }] } },
         });
-        expect([res.statusCode, res.json().code], JSON.stringify(payload)).toEqual([
-          400,
-          'CONTROL_BAD_REQUEST',
+        expect([missingTable.statusCode, missingTable.json().code]).toEqual([
+          404,
+          'DATA_TABLE_NOT_FOUND',
         ]);
-      }
-      const missingTable = await app.inject({
-        method: 'POST',
-        url: '/sources/shop/inspect',
-        headers: auth,
-        payload: { override: { onlyListed: true, tables: [{ name: 'nope' }] } },
+        for (const url of ['/sources/nope/inspect', '/sources/nope/materialise']) {
+          const res = await app.inject({ method: 'POST', url, headers: auth });
+          expect([res.statusCode, res.json().code], url).toEqual([404, 'CONTROL_SOURCE_NOT_FOUND']);
+        }
+        for (const url of ['/sources/shop/inspect', '/sources/shop/materialise']) {
+          const res = await app.inject({ method: 'POST', url });
+          expect([res.statusCode, res.json().code], url).toEqual([401, 'CONTROL_UNAUTHORIZED']);
+        }
       });
-      expect([missingTable.statusCode, missingTable.json().code]).toEqual([
-        404,
-        'DATA_TABLE_NOT_FOUND',
-      ]);
-      for (const url of ['/sources/nope/inspect', '/sources/nope/materialise']) {
-        const res = await app.inject({ method: 'POST', url, headers: auth });
-        expect([res.statusCode, res.json().code], url).toEqual([404, 'CONTROL_SOURCE_NOT_FOUND']);
-      }
-      for (const url of ['/sources/shop/inspect', '/sources/shop/materialise']) {
-        const res = await app.inject({ method: 'POST', url });
-        expect([res.statusCode, res.json().code], url).toEqual([401, 'CONTROL_UNAUTHORIZED']);
-      }
-    });
-  });
+    },
+  );
 
   it('materialises the stored graph of a source as a job', async () => {
     await withApi(async ({ app, prequel, auth, dir }) => {

@@ -118,33 +118,37 @@ describe('prequel serve', () => {
     expect(isLoopback(host)).toBe(loopback);
   });
 
-  it('prints no request lines by default, warns off loopback, and logs requests at info', async () => {
-    const workspace = join(dir, 'ws-serve');
-    expect(await run('init', workspace)).toBe(EXIT_OK);
-    vi.restoreAllMocks();
-    const quiet = await startServer(['-w', workspace, '--host', '0.0.0.0']);
-    const quietOut = collect(quiet.process.stdout!);
-    try {
-      expect((await fetch(`${quiet.url}/health`)).status).toBe(200);
-      expect((await fetch(`${quiet.url}/models`)).status).toBe(401);
-    } finally {
-      await quiet.stop();
-    }
-    expect(quiet.stderr()).toContain(
-      'warning: --host 0.0.0.0 is not a loopback address: the API is reachable from the network',
-    );
-    expect(quiet.stderr()).toContain('note: the workspace has no API token yet');
-    // After its listening line, the default server wrote its stopped event only.
-    expect(lines(quietOut)).toEqual([expect.stringContaining('"event":"stopped"')]);
+  it(
+    'prints no request lines by default, ' + 'warns off loopback, and logs requests at info',
+    async () => {
+      const workspace = join(dir, 'ws-serve');
+      expect(await run('init', workspace)).toBe(EXIT_OK);
+      vi.restoreAllMocks();
+      const quiet = await startServer(['-w', workspace, '--host', '0.0.0.0']);
+      const quietOut = collect(quiet.process.stdout!);
+      try {
+        expect((await fetch(`${quiet.url}/health`)).status).toBe(200);
+        expect((await fetch(`${quiet.url}/models`)).status).toBe(401);
+      } finally {
+        await quiet.stop();
+      }
+      expect(quiet.stderr()).toContain(
+        'warning: --host 0.0.0.0 is not a loopback address: the API is reachable from the network',
+      );
+      expect(quiet.stderr()).toContain('note: the workspace has no API token yet');
+      // After its listening line, the default server wrote its stopped event only.
+      expect(lines(quietOut)).toEqual([expect.stringContaining('"event":"stopped"')]);
 
-    const chatty = await startServer(['-w', workspace, '--log-level', 'info']);
-    const chattyOut = collect(chatty.process.stdout!);
-    try {
-      expect((await fetch(`${chatty.url}/health`)).status).toBe(200);
-    } finally {
-      await chatty.stop();
-    }
-    expect(chatty.stderr()).not.toContain('loopback');
-    expect(lines(chattyOut).some((l) => l.includes('"url":"/health"'))).toBe(true);
-  }, 60_000);
+      const chatty = await startServer(['-w', workspace, '--log-level', 'info']);
+      const chattyOut = collect(chatty.process.stdout!);
+      try {
+        expect((await fetch(`${chatty.url}/health`)).status).toBe(200);
+      } finally {
+        await chatty.stop();
+      }
+      expect(chatty.stderr()).not.toContain('loopback');
+      expect(lines(chattyOut).some((l) => l.includes('"url":"/health"'))).toBe(true);
+    },
+    60_000,
+  );
 });

@@ -4,30 +4,21 @@
 import { createServer, type Server } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
-import { tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { EXIT_USER_ERROR } from '../../src/control/cli/main.js';
+import { captureCli, tempDir } from './helpers.js';
 
-let stderr: string;
-beforeEach(() => {
-  stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-});
-afterEach(() => vi.restoreAllMocks());
+const cli = captureCli();
 
 describe('CLI user errors', () => {
   it('init under a path that is a file exits 1 naming the file', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'afile');
     writeFileSync(file, 'x');
-    expect(await main(['node', 'prequel', 'init', path.join(file, 'ws')])).toBe(EXIT_USER_ERROR);
-    expect(stderr).toMatch(/^error \[CONTROL_PATH_UNUSABLE\]/);
-    expect(stderr).toContain(`${file} is a file, not a directory`);
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(await cli.run('init', path.join(file, 'ws'))).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toMatch(/^error \[CONTROL_PATH_UNUSABLE\]/);
+    expect(cli.stderr).toContain(`${file} is a file, not a directory`);
+    expect(cli.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('serve on a port in use exits 1 with CONTROL_PORT_IN_USE naming the port and --port', async () => {
@@ -36,14 +27,14 @@ describe('CLI user errors', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      expect(await main(['node', 'prequel', 'init', dir])).toBe(0);
-      const code = await main(['node', 'prequel', 'serve', '-w', dir, '--port', String(port)]);
+      expect(await cli.run('init', dir)).toBe(0);
+      const code = await cli.run('serve', '-w', dir, '--port', String(port));
       expect(code).toBe(EXIT_USER_ERROR);
-      expect(stderr).toContain(
+      expect(cli.stderr).toContain(
         `error [CONTROL_PORT_IN_USE]: port ${port} on 127.0.0.1 is already in use`,
       );
-      expect(stderr).toContain('give another --port (0 picks a free one)');
-      expect(stderr).not.toContain('EADDRINUSE');
+      expect(cli.stderr).toContain('give another --port (0 picks a free one)');
+      expect(cli.stderr).not.toContain('EADDRINUSE');
     } finally {
       blocker.close();
     }
@@ -51,11 +42,10 @@ describe('CLI user errors', () => {
 
   it.each(['65536', '99999'])('serve --port %s exits 1 with CONTROL_PORT_INVALID', async (port) => {
     const dir = tempDir();
-    expect(await main(['node', 'prequel', 'init', dir])).toBe(0);
-    stderr = '';
-    const code = await main(['node', 'prequel', 'serve', '-w', dir, '--port', port]);
+    expect(await cli.run('init', dir)).toBe(0);
+    const code = await cli.run('serve', '-w', dir, '--port', port);
     expect(code).toBe(EXIT_USER_ERROR);
-    expect(stderr).toBe(
+    expect(cli.stderr).toBe(
       `error [CONTROL_PORT_INVALID]: --port ${port} is not a TCP port: give 1 to 65535, or 0 to ` +
         'have a free port picked\n',
     );
@@ -63,17 +53,21 @@ describe('CLI user errors', () => {
 
   it('serve on an address this machine does not have exits 1 with CONTROL_LISTEN_FAILED', async () => {
     const dir = tempDir();
-    expect(await main(['node', 'prequel', 'init', dir])).toBe(0);
+    expect(await cli.run('init', dir)).toBe(0);
     const args = ['serve', '-w', dir, '--port', '0', '--host', '192.0.2.1'];
-    expect(await main(['node', 'prequel', ...args])).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('error [CONTROL_LISTEN_FAILED]: cannot listen on 192.0.2.1 port 0');
-    expect(stderr).toContain('give a --host it has');
+    expect(await cli.run(...args)).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toContain(
+      'error [CONTROL_LISTEN_FAILED]: cannot listen on 192.0.2.1 port 0',
+    );
+    expect(cli.stderr).toContain('give a --host it has');
   });
 
   it('rejects an unknown log level before starting', async () => {
     const dir = tempDir();
-    const code = await main(['node', 'prequel', 'serve', '-w', dir, '--log-level', 'bogus']);
+    const code = await cli.run('serve', '-w', dir, '--log-level', 'bogus');
     expect(code).toBe(EXIT_USER_ERROR);
-    expect(stderr).toMatch(/Allowed choices are fatal, error, warn, info, debug, trace, silent/);
+    expect(cli.stderr).toMatch(
+      /Allowed choices are fatal, error, warn, info, debug, trace, silent/,
+    );
   });
 });

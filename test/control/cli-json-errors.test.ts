@@ -3,19 +3,11 @@
 // an unknown command) is one JSON object on stderr with a registry code, exit 1; without it,
 // commander's text. A string option refuses another option as its value, and a misspelt
 // setting value gets a did-you-mean.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { EXIT_USER_ERROR } from '../../src/control/cli/main.js';
+import { captureCli } from './helpers.js';
 
-let stderr: string;
-beforeEach(() => {
-  stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-});
-afterEach(() => vi.restoreAllMocks());
+const cli = captureCli();
 
 const Q = 'PREDICT COUNT(orders.*, 0, 30, days) > 0 FOR EACH users.user_id';
 
@@ -56,8 +48,8 @@ const JSON_CASES: [string, string[], string, string][] = [
 
 describe('command-line errors with --json', () => {
   it.each(JSON_CASES)('%s', async (_case, args, code, expected) => {
-    expect(await main(['node', 'prequel', ...args, '--json'])).toBe(EXIT_USER_ERROR);
-    const lines = stderr.trimEnd().split('\n');
+    expect(await cli.run(...args, '--json')).toBe(EXIT_USER_ERROR);
+    const lines = cli.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     const body = JSON.parse(lines[0]!) as { error: { code: string; message: string } };
     expect(body.error.code).toBe(code);
@@ -66,7 +58,7 @@ describe('command-line errors with --json', () => {
   });
 
   it('stays text without --json', async () => {
-    expect(await main(['node', 'prequel', 'train', Q, '--epoch', '2'])).toBe(EXIT_USER_ERROR);
-    expect(stderr).toMatch(/^error: unknown option '--epoch'/);
+    expect(await cli.run('train', Q, '--epoch', '2')).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toMatch(/^error: unknown option '--epoch'/);
   });
 });

@@ -7,41 +7,22 @@
 // model's time range.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_OK, EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EXIT_OK, EXIT_USER_ERROR } from '../../src/control/cli/main.js';
 import { fileOptionsFrom } from '../../src/control/cli/source-options.js';
 import { SHOP_QUERY, writeShop, type Shop } from '../pipeline/shop.js';
 import { spawnCli } from '../support/cli-process.js';
-import { tempDir } from './helpers.js';
+import { captureCli, tempDir } from './helpers.js';
 
 let dir: string;
 let shop: Shop;
-let stdout: string;
-let stderr: string;
-
-async function run(...args: string[]): Promise<number> {
-  stdout = '';
-  stderr = '';
-  return main(['node', 'prequel', ...args]);
-}
+const cli = captureCli();
 
 beforeAll(() => {
   dir = tempDir('prequel-cli-newuser-');
   shop = writeShop(join(dir, 'shop'), 12);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-beforeEach(() => {
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
 
 describe('--delimiter and --encoding are checked before reading', () => {
   const out = () => join(dir, 'graph-delimiter.json');
@@ -50,26 +31,26 @@ describe('--delimiter and --encoding are checked before reading', () => {
     ['', '""'],
     ['ab', '"ab"'],
   ])('refuses --delimiter %j in inspect and explain', async (delimiter, shown) => {
-    expect(await run('inspect', shop.dir, '--out', out(), '--delimiter', delimiter)).toBe(
+    expect(await cli.run('inspect', shop.dir, '--out', out(), '--delimiter', delimiter)).toBe(
       EXIT_USER_ERROR,
     );
-    expect(stderr).toContain('CONTROL_SOURCE_SETTING_INVALID');
-    expect(stderr).toContain(
+    expect(cli.stderr).toContain('CONTROL_SOURCE_SETTING_INVALID');
+    expect(cli.stderr).toContain(
       `setting delimiter must be one character, e.g. "," or "\\t", got ${shown}`,
     );
     expect(existsSync(out())).toBe(false);
     const explain = ['explain', SHOP_QUERY, '--data', shop.dir, '--no-count'];
-    expect(await run(...explain, '--delimiter', delimiter)).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain(`setting delimiter must be one character`);
+    expect(await cli.run(...explain, '--delimiter', delimiter)).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toContain(`setting delimiter must be one character`);
   });
 
   it('refuses an unknown --encoding with the accepted ones', async () => {
-    expect(await run('inspect', shop.dir, '--out', out(), '--encoding', 'foo')).toBe(
+    expect(await cli.run('inspect', shop.dir, '--out', out(), '--encoding', 'foo')).toBe(
       EXIT_USER_ERROR,
     );
-    expect(stderr).toContain('CONTROL_SOURCE_SETTING_INVALID');
-    expect(stderr).toContain('setting encoding must be utf-8, latin-1, utf-16, got "foo"');
-    expect(stderr).not.toMatch(/duckdb|Binder|Invalid Input/i);
+    expect(cli.stderr).toContain('CONTROL_SOURCE_SETTING_INVALID');
+    expect(cli.stderr).toContain('setting encoding must be utf-8, latin-1, utf-16, got "foo"');
+    expect(cli.stderr).not.toMatch(/duckdb|Binder|Invalid Input/i);
   });
 
   it('accepts one character, a tab typed as \\t, and the known encodings', () => {
@@ -87,10 +68,10 @@ describe('a table whose CSV file holds only its header', () => {
     writeFileSync(join(data, 'customers.csv'), 'customer_id,signup\n1,2024-01-01\n2,2024-02-01\n');
     writeFileSync(join(data, 'orders.csv'), 'order_id,customer_id,ordered_at\n');
     const query = 'PREDICT COUNT(orders.*, 0, 30, days) = 0 FOR EACH customers.customer_id';
-    expect(await run('explain', query, '--data', data, '--no-count')).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('[PQL_TABLE_EMPTY] table orders at line 1, column 15 has no rows');
-    expect(stderr).not.toContain('PQL_NO_TIME_COLUMN');
-    expect(stderr).not.toContain('PQL_NOT_REACHABLE');
+    expect(await cli.run('explain', query, '--data', data, '--no-count')).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toContain('[PQL_TABLE_EMPTY] table orders at line 1, column 15 has no rows');
+    expect(cli.stderr).not.toContain('PQL_NO_TIME_COLUMN');
+    expect(cli.stderr).not.toContain('PQL_NOT_REACHABLE');
   });
 });
 
@@ -101,47 +82,51 @@ describe('--allow-partial-window keeps only a window that starts before the data
   it('refuses validation and test windows entirely after the data, even with the flag', async () => {
     const late = ['--validation-start', '2029-01-01', '--test-start', '2030-01-01'];
     for (const flags of [[], ['--allow-partial-window']]) {
-      expect(await run(...explain(), ...late, ...flags), stderr).toBe(EXIT_USER_ERROR);
-      expect(stderr).toContain('PQL_WINDOW_AFTER_DATA');
-      expect(stderr).toContain('the validation window from 2029-01-01');
-      expect(stderr).toContain('give a --validation-start before 2024-12-');
+      expect(await cli.run(...explain(), ...late, ...flags), cli.stderr).toBe(EXIT_USER_ERROR);
+      expect(cli.stderr).toContain('PQL_WINDOW_AFTER_DATA');
+      expect(cli.stderr).toContain('the validation window from 2029-01-01');
+      expect(cli.stderr).toContain('give a --validation-start before 2024-12-');
     }
     const lateTest = ['--validation-start', '2024-10-01', '--test-start', '2025-06-01'];
-    expect(await run(...explain(), ...lateTest, '--allow-partial-window')).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('PQL_WINDOW_AFTER_DATA');
-    expect(stderr).toContain('the test window from 2025-06-01');
+    expect(await cli.run(...explain(), ...lateTest, '--allow-partial-window')).toBe(
+      EXIT_USER_ERROR,
+    );
+    expect(cli.stderr).toContain('PQL_WINDOW_AFTER_DATA');
+    expect(cli.stderr).toContain('the test window from 2025-06-01');
   });
 
   it('keeps a last window that starts before the data ends, and explain prints the warning', async () => {
     const split = ['--validation-start', '2024-10-01', '--test-start', '2024-12-01'];
-    expect(await run(...explain(), ...split, '--allow-partial-window'), stderr).toBe(EXIT_OK);
-    expect(stdout).toContain('[PQL_PARTIAL_WINDOW] the last test window closes at');
+    expect(await cli.run(...explain(), ...split, '--allow-partial-window'), cli.stderr).toBe(
+      EXIT_OK,
+    );
+    expect(cli.stdout).toContain('[PQL_PARTIAL_WINDOW] the last test window closes at');
   });
 });
 
 describe('--out is checked before any work', () => {
   it('refuses a graph file in a missing directory and writes nothing', async () => {
     const out = join(dir, 'missing', 'x', 'graph.json');
-    expect(await run('inspect', shop.dir, '--out', out)).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('CONTROL_PATH_UNUSABLE');
-    expect(stderr).toContain(`cannot use ${out} as the graph file`);
-    expect(stderr).toContain('does not exist');
-    expect(stderr).not.toContain('ENOENT');
+    expect(await cli.run('inspect', shop.dir, '--out', out)).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toContain('CONTROL_PATH_UNUSABLE');
+    expect(cli.stderr).toContain(`cannot use ${out} as the graph file`);
+    expect(cli.stderr).toContain('does not exist');
+    expect(cli.stderr).not.toContain('ENOENT');
   });
 
   it('refuses prediction paths before the workspace is opened', async () => {
     const workspace = join(dir, 'ws-never-made');
     const out = join(dir, 'missing', 'dir', 'x.csv');
-    expect(await run('predict', '--model', '1', '--out', out, '-w', workspace)).toBe(
+    expect(await cli.run('predict', '--model', '1', '--out', out, '-w', workspace)).toBe(
       EXIT_USER_ERROR,
     );
-    expect(stderr).toContain('CONTROL_PATH_UNUSABLE');
-    expect(stderr).toContain(`cannot use ${out} as the predictions file`);
+    expect(cli.stderr).toContain('CONTROL_PATH_UNUSABLE');
+    expect(cli.stderr).toContain(`cannot use ${out} as the predictions file`);
     const single = join(dir, 'single.csv');
     const both = ['--format', 'csv,parquet', '--out', single, '-w', workspace];
-    expect(await run('predict', '--model', '1', ...both)).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('CONTROL_INVALID_ARGUMENT');
-    expect(stderr).toContain('--out must be a directory for the 2 formats csv, parquet');
+    expect(await cli.run('predict', '--model', '1', ...both)).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toContain('CONTROL_INVALID_ARGUMENT');
+    expect(cli.stderr).toContain('--out must be a directory for the 2 formats csv, parquet');
     expect(existsSync(single)).toBe(false);
     expect(existsSync(workspace)).toBe(false);
   });
@@ -166,32 +151,39 @@ describe('predict --anchor-time', () => {
   let model: string;
 
   beforeAll(async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const trained = await run('train', SHOP_QUERY, '--data', shop.dir, ...FAST, ...ws(), '--json');
+    cli.capture();
+    const trained = await cli.run(
+      'train',
+      SHOP_QUERY,
+      '--data',
+      shop.dir,
+      ...FAST,
+      ...ws(),
+      '--json',
+    );
     vi.restoreAllMocks();
     expect(trained).toBe(EXIT_OK);
     model = '1';
   }, 120_000);
 
   it('names the flag when the time cannot be read', async () => {
-    expect(await run('predict', '--model', model, '--anchor-time', 'garbage', ...ws())).toBe(
+    expect(await cli.run('predict', '--model', model, '--anchor-time', 'garbage', ...ws())).toBe(
       EXIT_USER_ERROR,
     );
-    expect(stderr).toContain('--anchor-time must be');
-    expect(stderr).not.toContain('anchorTime');
+    expect(cli.stderr).toContain('--anchor-time must be');
+    expect(cli.stderr).not.toContain('anchorTime');
   });
 
   it('warns with the model data range when the anchor is before the data', async () => {
-    expect(await run('predict', '--model', model, '--anchor-time', '1990-01-01', ...ws())).toBe(
+    expect(await cli.run('predict', '--model', model, '--anchor-time', '1990-01-01', ...ws())).toBe(
       EXIT_OK,
     );
-    expect(stderr).toMatch(
+    expect(cli.stderr).toMatch(
       /warning: the anchor time 1990-01-01T00:00:00\.000Z is before the model's data: its first training anchor is 2023-\d\d-\d\d.* and the data ends at 2024-12-/,
     );
-    expect(await run('predict', '--model', model, '--anchor-time', '2024-06-01', ...ws())).toBe(
+    expect(await cli.run('predict', '--model', model, '--anchor-time', '2024-06-01', ...ws())).toBe(
       EXIT_OK,
     );
-    expect(stderr).not.toContain('warning');
+    expect(cli.stderr).not.toContain('warning');
   }, 60_000);
 });

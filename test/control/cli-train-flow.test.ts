@@ -8,12 +8,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_OK, EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_OK, EXIT_USER_ERROR } from '../../src/control/cli/main.js';
 import { cellValue } from '../../src/data/column-builder.js';
 import { openDuckDb } from '../../src/data/duckdb.js';
 import { SHOP_QUERY, writeShop, type Shop } from '../pipeline/shop.js';
-import { tempDir } from './helpers.js';
+import { captureCli, tempDir } from './helpers.js';
 
 const FAST = ['--mode', 'fast', '--epochs', '2', '--channels', '8', '--fanouts', '4,2'];
 const DAY_MS = 86_400_000;
@@ -25,14 +25,7 @@ const SPLIT = ['--validation-start', '2024-06-01', '--test-start', '2024-09-01']
 
 let dir: string;
 let shop: Shop;
-let stdout: string;
-let stderr: string;
-
-async function run(...args: string[]): Promise<number> {
-  stdout = '';
-  stderr = '';
-  return main(['node', 'prequel', ...args]);
-}
+const cli = captureCli();
 
 /**
  * 24 users ordering small amounts every week or so through 2023 and 2024; users with an even id
@@ -64,18 +57,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-beforeEach(() => {
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
-
 describe('train with a last window past the end of the data', () => {
   // The shop's orders end on 2024-12-20: a test window from 2024-12-01 closes after it.
   const split = ['--validation-start', '2024-10-01', '--test-start', '2024-12-01'];
@@ -83,23 +64,23 @@ describe('train with a last window past the end of the data', () => {
   it('fails naming --allow-partial-window, and trains with it', async () => {
     const ws = ['-w', join(dir, 'ws-partial')];
     const args = ['train', SHOP_QUERY, '--data', shop.dir, ...FAST, ...split, ...ws];
-    expect(await run(...args)).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('error [PQL_DATA_ENDS_BEFORE_WINDOW]');
-    expect(stderr).toContain('pass --allow-partial-window (CLI)');
+    expect(await cli.run(...args)).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toContain('error [PQL_DATA_ENDS_BEFORE_WINDOW]');
+    expect(cli.stderr).toContain('pass --allow-partial-window (CLI)');
 
-    expect(await run(...args, '--allow-partial-window'), stderr).toBe(EXIT_OK);
-    expect(stderr).toMatch(/\[warn\] PQL_PARTIAL_WINDOW: the last test window closes at/);
-    expect(stdout).toMatch(/^test metrics \(\d+ examples\):$/m);
+    expect(await cli.run(...args, '--allow-partial-window'), cli.stderr).toBe(EXIT_OK);
+    expect(cli.stderr).toMatch(/\[warn\] PQL_PARTIAL_WINDOW: the last test window closes at/);
+    expect(cli.stdout).toMatch(/^test metrics \(\d+ examples\):$/m);
   });
 });
 
 describe('progress', () => {
   it('counts epochs from 1', async () => {
     const args = ['train', SHOP_QUERY, '--data', shop.dir, ...FAST, '-w', join(dir, 'ws-epochs')];
-    expect(await run(...args), stderr).toBe(EXIT_OK);
-    expect(stderr).toMatch(/config 1\/1 epoch 1: loss/);
-    expect(stderr).toMatch(/config 1\/1 epoch 2: loss/);
-    expect(stderr).not.toMatch(/epoch 0\b/);
+    expect(await cli.run(...args), cli.stderr).toBe(EXIT_OK);
+    expect(cli.stderr).toMatch(/config 1\/1 epoch 1: loss/);
+    expect(cli.stderr).toMatch(/config 1\/1 epoch 2: loss/);
+    expect(cli.stderr).not.toMatch(/epoch 0\b/);
   });
 });
 
@@ -108,14 +89,15 @@ describe('a split whose labels hold a single class', () => {
     // Orders of 500 only from the validation start on: every training label is 0.
     const data = writeBigOrders('big-later', ['2024-06-10', '2024-09-10']);
     const ws = ['-w', join(dir, 'ws-one-class-train')];
-    expect(await run('train', BIG_ORDER, '--data', data, ...FAST, ...SPLIT, ...ws), stderr).toBe(
-      EXIT_OK,
-    );
-    expect(stderr).toMatch(
+    expect(
+      await cli.run('train', BIG_ORDER, '--data', data, ...FAST, ...SPLIT, ...ws),
+      cli.stderr,
+    ).toBe(EXIT_OK);
+    expect(cli.stderr).toMatch(
       /\[warn\] the train split has a single class \(0 positive, \d+ negative\): the model cannot learn/,
     );
-    expect(stderr).not.toMatch(/the (validation|test) split has a single class/);
-    expect(stderr).toMatch(/train: succeeded/);
+    expect(cli.stderr).not.toMatch(/the (validation|test) split has a single class/);
+    expect(cli.stderr).toMatch(/train: succeeded/);
   });
 
   it('reports validation AUROC as undefined with the class counts, and trains on', async () => {
@@ -129,8 +111,8 @@ describe('a split whose labels hold a single class', () => {
     ]);
     const ws = ['-w', join(dir, 'ws-one-class-validation')];
     const args = ['train', BIG_ORDER, '--data', data, ...FAST, ...SPLIT, ...ws, '--json'];
-    expect(await run(...args), stderr).toBe(EXIT_OK);
-    const events = stderr
+    expect(await cli.run(...args), cli.stderr).toBe(EXIT_OK);
+    const events = cli.stderr
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { type: string; level?: string; message?: string });
@@ -142,7 +124,7 @@ describe('a split whose labels hold a single class', () => {
       expect.stringMatching(/^the validation split has only 24 examples \(fewer than 50\)/),
       expect.stringMatching(/^the test split has only 24 examples \(fewer than 50\)/),
     ]);
-    const out = JSON.parse(stdout) as {
+    const out = JSON.parse(cli.stdout) as {
       validation: { model: { auroc: number | null }; notes: string[] };
       test: { model: { auroc: number | null } };
     };
@@ -157,13 +139,15 @@ describe('a split whose labels hold a single class', () => {
 describe('prediction files', () => {
   it('keep integer entity keys as BIGINT in Parquet and Int64 in Arrow, exactly', async () => {
     const ws = ['-w', join(dir, 'ws-keys')];
-    expect(await run('train', SHOP_QUERY, '--data', shop.dir, ...FAST, ...ws, '--json')).toBe(
+    expect(await cli.run('train', SHOP_QUERY, '--data', shop.dir, ...FAST, ...ws, '--json')).toBe(
       EXIT_OK,
     );
-    const { modelId } = JSON.parse(stdout) as { modelId: string };
+    const { modelId } = JSON.parse(cli.stdout) as { modelId: string };
     const format = ['--format', 'parquet,arrow,json', '--json'];
-    expect(await run('predict', '--model', modelId, ...format, ...ws), stderr).toBe(EXIT_OK);
-    const files = (JSON.parse(stdout) as { files: { format: string; path: string }[] }).files;
+    expect(await cli.run('predict', '--model', modelId, ...format, ...ws), cli.stderr).toBe(
+      EXIT_OK,
+    );
+    const files = (JSON.parse(cli.stdout) as { files: { format: string; path: string }[] }).files;
     const path = (format: string) => files.find((f) => f.format === format)!.path;
 
     const db = await openDuckDb(':memory:');

@@ -5,52 +5,32 @@
 // a workspace or output path that cannot be used is one coded error naming it (text and --json).
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveDataSource } from '../../src/control/cli/data-source.js';
-import { EXIT_OK, EXIT_USER_ERROR, main } from '../../src/control/cli/main.js';
+import { EXIT_OK, EXIT_USER_ERROR } from '../../src/control/cli/main.js';
 import { Prequel } from '../../src/prequel.js';
 import { SHOP_QUERY, writeShop, type Shop } from '../pipeline/shop.js';
-import { tempDir, withApi } from './helpers.js';
+import { captureCli, tempDir, withApi } from './helpers.js';
 
 let dir: string;
 let shop: Shop;
 let otherShop: Shop;
 let graphFile: string;
-let stdout: string;
-let stderr: string;
-
-async function run(...args: string[]): Promise<number> {
-  stdout = '';
-  stderr = '';
-  return main(['node', 'prequel', ...args]);
-}
+const cli = captureCli();
 
 beforeAll(async () => {
   dir = tempDir('prequel-cli-usage-');
   shop = writeShop(join(dir, 'shop'), 12);
   otherShop = writeShop(join(dir, 'shop-copy'), 12, 8);
   graphFile = join(dir, 'graph.json');
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  cli.capture();
   try {
-    expect(await main(['node', 'prequel', 'inspect', shop.dir, '--out', graphFile])).toBe(EXIT_OK);
+    expect(await cli.run('inspect', shop.dir, '--out', graphFile)).toBe(EXIT_OK);
   } finally {
     vi.restoreAllMocks();
   }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-beforeEach(() => {
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
 
 describe('settings errors name CLI flags', () => {
   it.each([
@@ -75,21 +55,21 @@ describe('settings errors name CLI flags', () => {
     ],
   ])('train %j', async (flags, message) => {
     const workspace = join(dir, 'ws-settings');
-    expect(await run('train', SHOP_QUERY, '--data', shop.dir, '-w', workspace, ...flags)).toBe(
+    expect(await cli.run('train', SHOP_QUERY, '--data', shop.dir, '-w', workspace, ...flags)).toBe(
       EXIT_USER_ERROR,
     );
-    expect(stderr).toContain('CONTROL_INVALID_ARGUMENT');
-    expect(stderr).toContain(message);
-    expect(stderr).not.toContain('options.');
+    expect(cli.stderr).toContain('CONTROL_INVALID_ARGUMENT');
+    expect(cli.stderr).toContain(message);
+    expect(cli.stderr).not.toContain('options.');
     // Refused before anything is created.
     expect(existsSync(workspace)).toBe(false);
   });
 
   it('demo --epochs beyond the limit', async () => {
     const out = join(dir, 'demo-settings');
-    expect(await run('demo', '--dir', out, '--epochs', '2000000')).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('--epochs must be an integer from 1 to 1000000');
-    expect(stderr).not.toContain('options.');
+    expect(await cli.run('demo', '--dir', out, '--epochs', '2000000')).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toContain('--epochs must be an integer from 1 to 1000000');
+    expect(cli.stderr).not.toContain('options.');
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -98,17 +78,17 @@ describe('--data next to a graph file that records other data', () => {
   const query = 'PREDICT COUNT(orders.*, 0, 30, days) > 0 FOR EACH users.user_id';
 
   it('explain reads --data and says so; the same path is not noted', async () => {
-    expect(await run('explain', query, '--data', otherShop.dir, '--graph', graphFile)).toBe(
+    expect(await cli.run('explain', query, '--data', otherShop.dir, '--graph', graphFile)).toBe(
       EXIT_OK,
     );
-    expect(stderr).toContain(`note: reading --data ${resolve(otherShop.dir)}, not ${shop.dir}`);
-    expect(stderr).toContain(`graph file ${graphFile}`);
+    expect(cli.stderr).toContain(`note: reading --data ${resolve(otherShop.dir)}, not ${shop.dir}`);
+    expect(cli.stderr).toContain(`graph file ${graphFile}`);
     const json = ['explain', query, '--data', otherShop.dir, '--graph', graphFile, '--json'];
-    expect(await run(...json)).toBe(EXIT_OK);
-    expect(JSON.parse(stdout).notes).toEqual([expect.stringContaining(otherShop.dir)]);
+    expect(await cli.run(...json)).toBe(EXIT_OK);
+    expect(JSON.parse(cli.stdout).notes).toEqual([expect.stringContaining(otherShop.dir)]);
 
-    expect(await run('explain', query, '--data', shop.dir, '--graph', graphFile)).toBe(EXIT_OK);
-    expect(stderr).not.toContain('note:');
+    expect(await cli.run('explain', query, '--data', shop.dir, '--graph', graphFile)).toBe(EXIT_OK);
+    expect(cli.stderr).not.toContain('note:');
   });
 
   it('train registers the --data path and notes the graph file its data is not read from', async () => {
@@ -145,8 +125,8 @@ describe('--data next to a graph file that records other data', () => {
 
   it('documents the rule in --help', async () => {
     for (const command of ['train', 'explain']) {
-      expect(await run(command, '--help')).toBe(EXIT_OK);
-      expect(stdout.replace(/\s+/g, ' '), command).toContain("wins over a --graph file's data");
+      expect(await cli.run(command, '--help')).toBe(EXIT_OK);
+      expect(cli.stdout.replace(/\s+/g, ' '), command).toContain("wins over a --graph file's data");
     }
   });
 });
@@ -156,28 +136,28 @@ describe('a last window past the end of the data', () => {
   const split = ['--validation-start', '2024-10-01', '--test-start', '2024-12-01'];
 
   it('is refused with the flag that allows it, and kept with a warning with the flag', async () => {
-    expect(await run('explain', SHOP_QUERY, '--data', shop.dir, ...split, '--no-count')).toBe(
+    expect(await cli.run('explain', SHOP_QUERY, '--data', shop.dir, ...split, '--no-count')).toBe(
       EXIT_USER_ERROR,
     );
-    expect(stderr).toContain('PQL_DATA_ENDS_BEFORE_WINDOW');
-    expect(stderr).toContain('--allow-partial-window');
+    expect(cli.stderr).toContain('PQL_DATA_ENDS_BEFORE_WINDOW');
+    expect(cli.stderr).toContain('--allow-partial-window');
     const allowed = ['--allow-partial-window', '--no-count', '--json'];
-    expect(await run('explain', SHOP_QUERY, '--data', shop.dir, ...split, ...allowed)).toBe(
+    expect(await cli.run('explain', SHOP_QUERY, '--data', shop.dir, ...split, ...allowed)).toBe(
       EXIT_OK,
     );
-    const plan = JSON.parse(stdout) as { warnings: { code: string }[] };
+    const plan = JSON.parse(cli.stdout) as { warnings: { code: string }[] };
     expect(plan.warnings.map((w) => w.code)).toContain('PQL_PARTIAL_WINDOW');
   });
 
   it('refuses --allow-partial-window without an explicit split', async () => {
-    expect(await run('explain', SHOP_QUERY, '--data', shop.dir, '--allow-partial-window')).toBe(
+    expect(await cli.run('explain', SHOP_QUERY, '--data', shop.dir, '--allow-partial-window')).toBe(
       EXIT_USER_ERROR,
     );
-    expect(stderr).toContain('--allow-partial-window must be used together with');
+    expect(cli.stderr).toContain('--allow-partial-window must be used together with');
     const workspace = join(dir, 'ws-partial');
     const train = ['train', SHOP_QUERY, '--data', shop.dir, '-w', workspace];
-    expect(await run(...train, '--allow-partial-window')).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('CONTROL_INVALID_ARGUMENT');
+    expect(await cli.run(...train, '--allow-partial-window')).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toContain('CONTROL_INVALID_ARGUMENT');
   });
 
   it('takes allowPartialWindow in REST explain options', async () => {
@@ -232,13 +212,13 @@ describe('unusable workspace and output paths', () => {
   });
 
   it('init under a regular file names the file, in text and JSON', async () => {
-    expect(await run('init', join(file, 'ws'))).toBe(EXIT_USER_ERROR);
-    expect(stderr).toBe(
+    expect(await cli.run('init', join(file, 'ws'))).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toBe(
       `error [CONTROL_PATH_UNUSABLE]: cannot use ${join(file, 'ws')} as a workspace directory: ` +
         `${file} is a file, not a directory\n`,
     );
-    expect(await run('init', file, '--json')).toBe(EXIT_USER_ERROR);
-    expect(JSON.parse(stderr)).toEqual({
+    expect(await cli.run('init', file, '--json')).toBe(EXIT_USER_ERROR);
+    expect(JSON.parse(cli.stderr)).toEqual({
       error: {
         code: 'CONTROL_PATH_UNUSABLE',
         message: `cannot use ${file} as a workspace directory: ${file} is a file, not a directory`,
@@ -256,9 +236,9 @@ describe('unusable workspace and output paths', () => {
   ])('%j under a regular file names the file', async (args) => {
     const ws = join(file, 'ws');
     const filled = args.map((a) => a.replace('DATA', shop.dir).replace('WS', ws));
-    expect(await run(...filled)).toBe(EXIT_USER_ERROR);
-    expect(stderr).toContain('error [CONTROL_PATH_UNUSABLE]');
-    expect(stderr).toContain(`${file} is a file, not a directory`);
+    expect(await cli.run(...filled)).toBe(EXIT_USER_ERROR);
+    expect(cli.stderr).toContain('error [CONTROL_PATH_UNUSABLE]');
+    expect(cli.stderr).toContain(`${file} is a file, not a directory`);
   });
 
   const unwritable = unwritableDirectory();
@@ -266,13 +246,15 @@ describe('unusable workspace and output paths', () => {
     'init and train in a directory that cannot be written',
     async () => {
       const ws = join(unwritable!, 'prequel-ws');
-      expect(await run('init', ws, '--json')).toBe(EXIT_USER_ERROR);
-      const { error } = JSON.parse(stderr) as { error: { code: string; message: string } };
+      expect(await cli.run('init', ws, '--json')).toBe(EXIT_USER_ERROR);
+      const { error } = JSON.parse(cli.stderr) as { error: { code: string; message: string } };
       expect(error.code).toBe('CONTROL_PATH_UNUSABLE');
       expect(error.message).toContain(`cannot use ${ws} as a workspace directory: ${unwritable}`);
-      expect(await run('train', SHOP_QUERY, '--data', shop.dir, '-w', ws)).toBe(EXIT_USER_ERROR);
-      expect(stderr).toContain('error [CONTROL_PATH_UNUSABLE]');
-      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(await cli.run('train', SHOP_QUERY, '--data', shop.dir, '-w', ws)).toBe(
+        EXIT_USER_ERROR,
+      );
+      expect(cli.stderr).toContain('error [CONTROL_PATH_UNUSABLE]');
+      expect(cli.stderr).not.toMatch(/\n\s+at /);
     },
   );
 });
