@@ -3,6 +3,7 @@
 // what was expected and a suggestion. Messages come from the one error registry; a query with
 // errors throws PqlDiagnostics (code PQL_INVALID_QUERY) holding every diagnostic found.
 import { ERRORS, PrequelError, prequelError } from '../../errors/index.js';
+import { editDistance } from '../../text/nearest.js';
 import type { Span } from './ast.js';
 
 export interface Diagnostic {
@@ -84,23 +85,6 @@ export function planDiagnostic(
     expected: String(details.expected ?? ''),
     suggestion: null,
   };
-}
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + cost);
-      diag = up;
-    }
-  }
-  return prev[b.length];
 }
 
 /** The candidate nearest to `name` (case-insensitive edit distance), if close enough. */
